@@ -1,0 +1,110 @@
+"""Settings, read from `editorial.toml` at the project root (every key optional).
+
+Environment variables `EDITORIAL_<SECTION>_<KEY>` override the file, e.g.
+`EDITORIAL_LIMITS_MAX_INPUT_BYTES=2000000`.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+DEFAULT_CONFIG = PROJECT_ROOT / "editorial.toml"
+
+# Bump when a change to the code changes any output: it invalidates every cached result.
+PIPELINE_VERSION = "1"
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Limits(Section):
+    max_input_bytes: int = 5_000_000  # source file size
+    max_text_chars: int = 2_000_000  # decoded text given to NLP
+    max_pages: int = 200  # PDF pages
+    pandoc_timeout: float = 20.0  # seconds, wall clock per pandoc call
+    pandoc_memory_mb: int = 1024  # address-space limit of the pandoc process
+    render_timeout: float = 60.0  # seconds per article for all renderers
+    nlp_timeout: float = 120.0  # seconds per article for extraction
+    worker_memory_mb: int = 2048  # address-space limit of a worker process
+
+
+class Brand(Section):
+    name: str = "Editorial"
+    url: str = ""  # base URL where outputs are published; enables links and UTM tags
+
+
+class Newsletter(Section):
+    sender: str = "Editorial <newsletter@example.org>"
+    recipient: str = "Readers <readers@example.org>"
+    postal_address: str = "Editorial, 1 Example Street, 75000 Paris, France"
+    unsubscribe_url: str = "https://example.org/unsubscribe?id={{subscriber_id}}"
+    unsubscribe_mailto: str = "mailto:unsubscribe@example.org"
+    summary_words: int = 90
+
+
+class Social(Section):
+    mastodon_max_chars: int = 500
+    mastodon_url_length: int = 23
+
+
+class Schedule(Section):
+    cron: str = "*/15 * * * *"
+    timezone: str = "Europe/Paris"
+
+
+class Server(Section):
+    host: str = "127.0.0.1"
+    prefect_port: int = 4200
+    download_port: int = 8000
+    database_url: str = ""  # empty: SQLite under .prefect/ in the project
+    auth_string: str = ""  # "user:password"; empty: no authentication
+    dask_address: str = ""  # empty: local cluster when the Dask runner is asked for
+    workers: int = 2  # worker processes for a batch
+
+
+class Settings(Section):
+    limits: Limits = Limits()
+    brand: Brand = Brand()
+    newsletter: Newsletter = Newsletter()
+    social: Social = Social()
+    schedule: Schedule = Schedule()
+    server: Server = Server()
+    pdf_variant: str = "pdf/ua-1"
+
+
+def _env_overrides(data: dict[str, Any]) -> dict[str, Any]:
+    for name, field in Settings.model_fields.items():
+        sub = field.annotation
+        if not (isinstance(sub, type) and issubclass(sub, Section)):
+            env = os.environ.get(f"EDITORIAL_{name.upper()}")
+            if env is not None:
+                data[name] = env
+            continue
+        for key in sub.model_fields:
+            env = os.environ.get(f"EDITORIAL_{name.upper()}_{key.upper()}")
+            if env is not None:
+                data.setdefault(name, {})[key] = env
+    return data
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Settings from `path` (default: editorial.toml at the project root), then the environment."""
+    path = path or Path(os.environ.get("EDITORIAL_CONFIG", DEFAULT_CONFIG))
+    data: dict[str, Any] = {}
+    if path.exists():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return Settings.model_validate(_env_overrides(data))
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,233 @@
+"""Source file -> Article. Every reader ends in the same typed, immutable Article."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from slugify import slugify
+
+from editorial.config import Limits
+from editorial.errors import EditorialError, EmptyArticle, IngestError, TooLarge, UnsupportedFormat
+from editorial.ingest import language as lang_detect
+from editorial.ingest import pandoc, pandoc_ast, plaintext
+from editorial.ingest.dates import parse_date
+from editorial.ingest.decode import decode, single_line
+from editorial.ingest.draft import Draft, Parsed
+from editorial.ingest.sanitize import clean_inline_html
+from editorial.model import Article, Block, Language
+
+__all__ = ["SUPPORTED", "ingest", "ingest_bytes", "make_slug"]
+
+SUPPORTED = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".html": "html",
+             ".htm": "html", ".docx": "docx", ".odt": "odt"}  # fmt: skip
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+STANDFIRST_MAX_WORDS = 80
+
+
+def ingest(path: Path, *, limits: Limits | None = None, language: Language | None = None) -> Article:
+    """Read and parse one article. Raises an IngestError subclass naming the file."""
+    limits = limits or Limits()
+    try:
+        fmt = SUPPORTED.get(path.suffix.lower())
+        if fmt is None:
+            raise UnsupportedFormat(f"unsupported file type {path.suffix or '(none)'!r}")
+        size = path.stat().st_size
+        if size > limits.max_input_bytes:
+            raise TooLarge(f"{size:,} bytes is over the {limits.max_input_bytes:,} byte limit")
+        data = path.read_bytes()
+        return ingest_bytes(data, fmt, source=str(path), base_dir=path.parent, limits=limits,
+                            language=language)  # fmt: skip
+    except EditorialError as exc:
+        raise exc.with_source(str(path)) from exc
+    except OSError as exc:
+        raise IngestError(f"cannot read the file ({exc.strerror})", source=str(path)) from exc
+
+
+def ingest_bytes(
+    data: bytes,
+    fmt: str,
+    *,
+    source: str,
+    base_dir: Path,
+    limits: Limits,
+    language: Language | None = None,
+) -> Article:
+    if not data.strip():
+        raise EmptyArticle("the file is empty")
+    warnings: list[str] = []
+    meta: dict[str, Any] = {}
+    if fmt in ("txt", "md", "html"):
+        text, w = decode(data)
+        warnings += w
+        if len(text) > limits.max_text_chars:
+            raise TooLarge(f"{len(text):,} characters is over the {limits.max_text_chars:,} limit")
+        if fmt == "md":
+            meta, text = front_matter(text)
+        if fmt == "txt":
+            parsed = plaintext.parse(text)
+        else:
+            parsed = pandoc_ast.parse(pandoc.to_ast(text.encode("utf-8"), fmt, limits))
+    else:
+        parsed = pandoc_ast.parse(pandoc.to_ast(data, fmt, limits))
+    meta = {**parsed.meta, **{k: v for k, v in meta.items() if v not in (None, "")}}
+    warnings += parsed.warnings
+    return assemble(parsed, meta, data=data, fmt=fmt, source=source, base_dir=base_dir,
+                    language=language, warnings=warnings)  # fmt: skip
+
+
+def front_matter(text: str) -> tuple[dict[str, Any], str]:
+    m = _FRONT.match(text)
+    if not m:
+        return {}, text
+    if len(m.group(1)) > 65536:
+        raise TooLarge("front matter over 64 KB")
+    try:
+        data = yaml.safe_load(m.group(1))
+    except yaml.YAMLError as exc:
+        raise IngestError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise IngestError("front matter is not a mapping of keys to values")
+    return data, text[m.end():]
+
+
+def _meta_str(meta: dict[str, Any], *keys: str) -> str:
+    for key in keys:
+        value = meta.get(key)
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        if value not in (None, ""):
+            return single_line(str(value))
+    return ""
+
+
+def make_slug(title: str, fallback: str) -> str:
+    return slugify(title, max_length=80, word_boundary=True) or slugify(fallback) or "article"
+
+
+def _check_image(d: Draft, base_dir: Path, warnings: list[str]) -> Draft | None:
+    src = d.src.strip()
+    bad = "" if src else "empty source"
+    if not bad and (":" in src.split("/")[0] or src.startswith(("/", "\\", "//"))):
+        bad = "not a file beside the article"
+    if not bad:
+        try:
+            target = (base_dir / src).resolve()
+            if not target.is_relative_to(base_dir.resolve()):
+                bad = "outside the article's folder"
+            elif target.suffix.lower() not in IMAGE_SUFFIXES:
+                bad = "not an image type"
+            elif not target.is_file():
+                bad = "file not found"
+        except (OSError, ValueError):
+            bad = "invalid path"
+    if bad:
+        warnings.append(f"image {src[:80]!r} dropped: {bad}")
+        return None
+    return d
+
+
+def assemble(
+    parsed: Parsed,
+    meta: dict[str, Any],
+    *,
+    data: bytes,
+    fmt: str,
+    source: str,
+    base_dir: Path,
+    language: Language | None,
+    warnings: list[str],
+) -> Article:
+    drafts = list(parsed.drafts)
+    title = _meta_str(meta, "title")
+    if not title:
+        first = next((d for d in drafts if d.kind in ("title", "heading", "paragraph")), None)
+        if first and (first.kind != "paragraph" or len(first.text.split()) <= 20):
+            title = single_line(first.text)
+            drafts.remove(first)
+    else:
+        drafts = [d for d in drafts if d.kind != "title"]
+    if not title:
+        title = Path(source).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+    drafts = [d for d in drafts if d.kind != "title"]
+    if not any(d.text.strip() for d in drafts):
+        raise EmptyArticle("no text after the title")
+
+    date = parse_date(_meta_str(meta, "date")) if meta.get("date") else ""
+    if not date and drafts and drafts[0].kind == "paragraph" and parse_date(drafts[0].text, whole=True):
+        date = parse_date(drafts.pop(0).text, whole=True)
+    if not date and drafts and drafts[0].kind == "paragraph":
+        date = parse_date(drafts[0].text)  # a dateline: "16 juin 2012. - Le journaliste..."
+
+    standfirst = _meta_str(meta, "standfirst", "subtitle", "description", "abstract")
+    body = [d for d in drafts]
+    if not standfirst and body and body[0].kind == "paragraph" and (
+        len(body[0].text.split()) <= STANDFIRST_MAX_WORDS
+    ):
+        standfirst = body.pop(0).text
+
+    checked: list[Draft] = []
+    for d in body:
+        if d.kind == "image":
+            img = _check_image(d, base_dir, warnings)
+            if img:
+                checked.append(img)
+        else:
+            checked.append(d)
+
+    all_drafts = [Draft("title", title)]
+    if standfirst:
+        all_drafts.append(Draft("standfirst", standfirst))
+    all_drafts += checked
+    blocks, text = _with_offsets(all_drafts)
+
+    declared = lang_detect.normalise(_meta_str(meta, "language", "lang"))
+    lang: Language = language or declared or lang_detect.detect(text)
+    tags = meta.get("tags") or meta.get("keywords") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    return Article(
+        source=source,
+        source_name=Path(source).name,
+        format=fmt,
+        slug=make_slug(title, Path(source).stem),
+        title=title,
+        standfirst=standfirst,
+        author=_meta_str(meta, "author", "authors", "creator"),
+        date=date,
+        language=lang,
+        tags=tuple(single_line(str(t)) for t in tags if str(t).strip())[:20],
+        canonical_url=_meta_str(meta, "canonical_url", "url"),
+        blocks=blocks,
+        text=text,
+        content_hash=hashlib.sha256(data).hexdigest(),
+        warnings=tuple(warnings),
+    )
+
+
+def _with_offsets(drafts: list[Draft]) -> tuple[tuple[Block, ...], str]:
+    blocks: list[Block] = []
+    parts: list[str] = []
+    pos = 0
+    used: set[str] = set()
+    for d in drafts:
+        text = single_line(d.text) if d.kind in ("title", "standfirst", "heading") else d.text
+        anchor = ""
+        if d.kind == "heading":
+            base = slugify(d.anchor or text, max_length=40) or "section"
+            anchor, n = base, 2
+            while anchor in used:
+                anchor, n = f"{base}-{n}", n + 1
+            used.add(anchor)
+        html = clean_inline_html(d.html) if d.html and d.html != text else ""
+        blocks.append(Block(kind=d.kind, text=text, start=pos, end=pos + len(text), level=d.level,
+                            html=html, src=d.src, anchor=anchor))  # fmt: skip
+        parts.append(text)
+        pos += len(text) + 2
+    return tuple(blocks), "\n\n".join(parts)
