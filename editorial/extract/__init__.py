@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from editorial.extract.pipeline import extract, extract_text
+from editorial.extract.pipeline import extract, extract_text, format_table
 
-__all__ = ["extract", "extract_text"]
+__all__ = ["extract", "extract_text", "format_table"]

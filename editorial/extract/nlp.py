@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import TYPE_CHECKING
 
 from editorial.model import Language
@@ -17,12 +17,12 @@ MODEL_PACKAGES: dict[Language, str] = {
 }
 # Components the extractor does not use (the French lemmatizer alone costs 2.9 s to load).
 EXCLUDE: dict[Language, tuple[str, ...]] = {
-    "en": ("lemmatizer",),
-    "fr": ("lemmatizer",),
+    "en": ("lemmatizer", "parser"),
+    "fr": ("lemmatizer", "parser"),
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(language: Language) -> SpacyLanguage:
     import spacy
 
