@@ -29,7 +29,9 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 STANDFIRST_MAX_WORDS = 80
 
 
-def ingest(path: Path, *, limits: Limits | None = None, language: Language | None = None) -> Article:
+def ingest(
+    path: Path, *, limits: Limits | None = None, language: Language | None = None
+) -> Article:
     """Read and parse one article. Raises an IngestError subclass naming the file."""
     limits = limits or Limits()
     try:
@@ -94,7 +96,7 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
         data = {}
     if not isinstance(data, dict):
         raise IngestError("front matter is not a mapping of keys to values")
-    return data, text[m.end():]
+    return data, text[m.end() :]
 
 
 def _meta_str(meta: dict[str, Any], *keys: str) -> str:
@@ -156,19 +158,31 @@ def assemble(
     if not title:
         title = Path(source).stem.replace("-", " ").replace("_", " ").strip().capitalize()
     drafts = [d for d in drafts if d.kind != "title"]
+    # A first heading repeating the title (HTML <h1>, DOCX title paragraph) is not a section.
+    first_heading = next((d for d in drafts if d.kind == "heading"), None)
+    if first_heading and first_heading.text.strip().casefold() == title.casefold():
+        drafts.remove(first_heading)
     if not any(d.text.strip() for d in drafts):
         raise EmptyArticle("no text after the title")
 
     date = parse_date(_meta_str(meta, "date")) if meta.get("date") else ""
-    if not date and drafts and drafts[0].kind == "paragraph" and parse_date(drafts[0].text, whole=True):
+    if (
+        not date
+        and drafts
+        and drafts[0].kind == "paragraph"
+        and parse_date(drafts[0].text, whole=True)
+    ):
         date = parse_date(drafts.pop(0).text, whole=True)
     if not date and drafts and drafts[0].kind == "paragraph":
         date = parse_date(drafts[0].text)  # a dateline: "16 juin 2012. - Le journaliste..."
 
     standfirst = _meta_str(meta, "standfirst", "subtitle", "description", "abstract")
     body = [d for d in drafts]
-    if not standfirst and body and body[0].kind == "paragraph" and (
-        len(body[0].text.split()) <= STANDFIRST_MAX_WORDS
+    if (
+        not standfirst
+        and body
+        and body[0].kind == "paragraph"
+        and (len(body[0].text.split()) <= STANDFIRST_MAX_WORDS)
     ):
         standfirst = body.pop(0).text
 

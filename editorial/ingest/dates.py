@@ -18,8 +18,14 @@ _M = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche),?\s+"
 _PATTERNS = (
     re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"),
-    re.compile(rf"(?:{_WEEKDAY})?(?P<mn>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
-    re.compile(rf"(?:{_WEEKDAY})?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mn>{_M})\.?,?\s+(?P<y>\d{{4}})", re.I),
+    re.compile(
+        rf"(?:{_WEEKDAY})?(?P<mn>{_M})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
+        re.I,
+    ),
+    re.compile(
+        rf"(?:{_WEEKDAY})?(?P<d>\d{{1,2}})(?:er|st|nd|rd|th)?\s+(?P<mn>{_M})\.?,?\s+(?P<y>\d{{4}})",
+        re.I,
+    ),
 )
 
 
@@ -28,7 +34,7 @@ def parse_date(text: str, *, whole: bool = False) -> str:
     text = text.strip()
     for pattern in _PATTERNS:
         m = pattern.match(text)
-        if not m or (whole and text[m.end():].strip(" .,-–—")):
+        if not m or (whole and text[m.end() :].strip(" .,-–—")):
             continue
         try:
             month = int(m["m"]) if "m" in m.groupdict() and m["m"] else MONTHS[m["mn"].lower()]

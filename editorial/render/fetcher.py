@@ -24,7 +24,9 @@ class ResourceRefused(ValueError):
 
 
 class SafeFetcher(URLFetcher):  # type: ignore[misc]
-    def __init__(self, roots: tuple[Path, ...] = (), *, max_bytes: int = MAX_RESOURCE_BYTES) -> None:
+    def __init__(
+        self, roots: tuple[Path, ...] = (), *, max_bytes: int = MAX_RESOURCE_BYTES
+    ) -> None:
         super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False)
         self.roots = tuple(r.resolve() for r in (TEMPLATES_DIR, *roots))
         self.max_bytes = max_bytes

@@ -20,7 +20,9 @@ def quote_score(quote: Quote) -> float:
     return score
 
 
-def strongest_quotes(extraction: Extraction, n: int = 3, *, max_words: int = 60) -> tuple[Quote, ...]:
+def strongest_quotes(
+    extraction: Extraction, n: int = 3, *, max_words: int = 60
+) -> tuple[Quote, ...]:
     """Up to `n` quotes, strongest first, at most one per utterance group, none over `max_words`."""
     candidates = [q for q in extraction.quotes if len(q.text.split()) <= max_words]
     ranked = sorted(candidates, key=lambda q: (-quote_score(q), q.start))

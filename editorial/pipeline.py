@@ -1,0 +1,385 @@
+"""The stages wired together, without Prefect: source -> Article -> Extraction -> outputs.
+
+`produce()` is pure (returns bytes, writes nothing) and runs in worker processes; `publish()`
+writes through `editorial.store` in the parent. `run_batch()` is the pure core over many
+articles (the floor Prefect's orchestration adds to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from editorial import store
+from editorial.config import PIPELINE_VERSION, TEMPLATES_DIR, Settings, load_settings
+from editorial.errors import EditorialError, RenderError
+from editorial.ingest import SUPPORTED, ingest
+from editorial.model import (
+    ALL_FORMATS,
+    Article,
+    ArticleResult,
+    ErrorInfo,
+    Extraction,
+    Format,
+    Language,
+    RenderedFile,
+)
+from editorial.timelimit import time_limit
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to process, with the options that change its outputs."""
+
+    source: str  # path as given (relative to the project root when under it)
+    formats: tuple[Format, ...] = ALL_FORMATS
+    language: Language | None = None
+    pdf_variant: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Produced:
+    article: Article
+    extraction: Extraction
+    files: tuple[RenderedFile, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- discovery and cache keys
+
+
+def discover(paths: Iterable[str | Path]) -> list[str]:
+    """Article files under `paths` (files or folders), sorted, hidden files skipped.
+
+    Unsupported files given explicitly are kept (they fail with `unsupported_format`)."""
+    found: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(
+                str(f) for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )  # fmt: skip
+        else:
+            found.append(str(p))
+    return list(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1)
+def templates_version() -> str:
+    """Hash of every file under templates/: a template change re-renders everything."""
+    h = hashlib.sha256()
+    for f in sorted(TEMPLATES_DIR.rglob("*")):
+        if f.is_file():
+            h.update(f.relative_to(TEMPLATES_DIR).as_posix().encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def job_key(job: Job, settings: Settings) -> str:
+    """What the outputs depend on: source bytes, pipeline and template versions, options."""
+    h = hashlib.sha256()
+    try:
+        h.update(Path(job.source).read_bytes())
+    except OSError:
+        h.update(b"<unreadable>")
+    for part in (PIPELINE_VERSION, templates_version(), ",".join(sorted(job.formats)),
+                 job.language or "auto", job.pdf_variant or settings.pdf_variant,
+                 settings.model_dump_json()):  # fmt: skip
+        h.update(b"\0" + part.encode())
+    return h.hexdigest()
+
+
+def is_fresh(job: Job, key: str, out_dir: Path) -> bool:
+    """True when the last run of this source succeeded with the same key and its files exist."""
+    if job.force:
+        return False
+    state = store.read_state(out_dir, job.source)
+    if state.get("status") not in ("ok", "skipped") or state.get("key") != key:
+        return False
+    manifest = store.read_manifest(out_dir / state.get("slug", ""))
+    return manifest.get("key") == key and all(
+        (out_dir / state["slug"] / f).is_file() for f in manifest.get("files", [])
+    )
+
+
+# ---------------------------------------------------------------- stages
+
+
+def stage_ingest(job: Job, settings: Settings) -> Article:
+    return ingest(Path(job.source), limits=settings.limits, language=job.language)
+
+
+def stage_extract(article: Article, settings: Settings) -> Extraction:
+    from editorial.extract import extract
+
+    with time_limit(settings.limits.nlp_timeout, "extraction"):
+        return extract(article)
+
+
+def stage_render(
+    fmt: str, article: Article, extraction: Extraction, job: Job, settings: Settings
+) -> tuple[RenderedFile, ...]:
+    try:
+        if fmt == "article":
+            from editorial.render.article_json import render_article_json
+
+            return (render_article_json(article, extraction),)
+        if fmt == "pdf":
+            from editorial.render.pdf import render_pdf
+
+            return render_pdf(article, extraction, settings=settings,
+                              source_dir=Path(job.source).parent, variant=job.pdf_variant)  # fmt: skip
+        if fmt == "newsletter":
+            from editorial.render.newsletter import render_newsletter
+
+            return render_newsletter(article, extraction, settings=settings)
+        if fmt == "social":
+            from editorial.render.social import render_social
+
+            return render_social(article, extraction, settings=settings)
+    except EditorialError:
+        raise
+    except Exception as exc:  # a renderer bug must fail this article only, with its name
+        raise RenderError(f"{fmt} renderer failed: {type(exc).__name__}: {exc}") from exc
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def produce(job: Job, settings: Settings) -> Produced:
+    """Run every stage for one article; pure (returns the files, writes nothing)."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    article = stage_ingest(job, settings)
+    timings["ingest"] = time.perf_counter() - t
+    t = time.perf_counter()
+    extraction = stage_extract(article, settings)
+    timings["extract"] = time.perf_counter() - t
+    files: list[RenderedFile] = []
+    with time_limit(settings.limits.render_timeout, "rendering"):
+        for fmt in ("article", *job.formats):
+            t = time.perf_counter()
+            files += stage_render(fmt, article, extraction, job, settings)
+            timings[f"render_{fmt}"] = time.perf_counter() - t
+    return Produced(article, extraction, tuple(files), timings)
+
+
+def publish(job: Job, produced: Produced, key: str, out_dir: Path) -> ArticleResult:
+    """Write one article's outputs (atomically) and its state; the only write path."""
+    article = produced.article
+    slug, warning = store.claim_slug(out_dir, article.slug, job.source)
+    warnings = article.warnings + ((warning,) if warning else ())
+    manifest = {
+        "source": job.source, "slug": slug, "title": article.title, "date": article.date,
+        "language": article.language, "key": key, "pipeline_version": PIPELINE_VERSION,
+        "formats": list(job.formats),
+    }  # fmt: skip
+    names = store.publish(out_dir, slug, produced.files, manifest,
+                          keep_previous=set(job.formats) != set(ALL_FORMATS))  # fmt: skip
+    result = ArticleResult(source=job.source, slug=slug, title=article.title, status="ok",
+                           warnings=warnings, files=names, timings=produced.timings)  # fmt: skip
+    store.write_state(out_dir, result, key)
+    return result
+
+
+def failed(job: Job, exc: BaseException, out_dir: Path | None = None) -> ArticleResult:
+    if isinstance(exc, EditorialError):
+        exc.with_source(job.source)
+        info = ErrorInfo(code=exc.code, message=str(exc))
+    else:
+        info = ErrorInfo(code="internal_error",
+                         message=f"{job.source}: {type(exc).__name__}: {exc}")  # fmt: skip
+    result = ArticleResult(source=job.source, status="failed", error=info)
+    if out_dir is not None:
+        try:
+            store.write_state(out_dir, result, key="")
+        except EditorialError:
+            pass
+    return result
+
+
+def skipped(job: Job, out_dir: Path) -> ArticleResult:
+    state = store.read_state(out_dir, job.source)
+    return ArticleResult(source=job.source, slug=state.get("slug", ""), title=state.get("title", ""),
+                         status="skipped", files=tuple(state.get("files", ())))  # fmt: skip
+
+
+def process(job: Job, *, out_dir: Path, settings: Settings | None = None) -> ArticleResult:
+    """One article, in this process: skip when fresh, else produce and publish."""
+    settings = settings or load_settings()
+    key = job_key(job, settings)
+    if is_fresh(job, key, out_dir):
+        return skipped(job, out_dir)
+    try:
+        return publish(job, produce(job, settings), key, out_dir)
+    except EditorialError as exc:
+        return failed(job, exc, out_dir)
+
+
+# ---------------------------------------------------------------- worker processes
+
+
+def _init_worker(settings: Settings) -> None:
+    """Worker start-up: memory limit, models and renderers warm before the first article."""
+    import resource
+
+    limit = settings.limits.worker_memory_mb * 1024 * 1024
+    if limit > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from editorial.extract.nlp import warm_up
+
+    warm_up()
+    for module in (
+        "editorial.render.pdf",
+        "editorial.render.newsletter",
+        "editorial.render.social",
+    ):
+        try:
+            __import__(module)
+        except ImportError:
+            pass
+
+
+def _produce_in_worker(job: Job, settings: Settings) -> Produced | ArticleResult:
+    try:
+        return produce(job, settings)
+    except EditorialError as exc:
+        return failed(job, exc)
+    except MemoryError:
+        return failed(job, _too_large(job))
+
+
+def _too_large(job: Job) -> EditorialError:
+    from editorial.errors import TooLarge
+
+    return TooLarge("ran out of the worker's memory limit", source=job.source)
+
+
+class WorkerPool:
+    """Long-lived worker processes with models loaded once each; restarted if one dies."""
+
+    def __init__(self, workers: int, settings: Settings) -> None:
+        self.workers = max(1, workers)
+        self.settings = settings
+        self._executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_init_worker,
+            initargs=(self.settings,),
+        )
+
+    def submit(self, job: Job) -> Future[Produced | ArticleResult]:
+        try:
+            return self._executor.submit(_produce_in_worker, job, self.settings)
+        except BrokenProcessPool:
+            self._executor = self._start()
+            return self._executor.submit(_produce_in_worker, job, self.settings)
+
+    def produce(self, job: Job) -> Produced | ArticleResult:
+        """Blocking: the job's result; a crashed worker fails this job only."""
+        future = self.submit(job)
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self.restart()
+            return failed(job, RenderError("the worker process died (out of memory or crashed)"))
+
+    def restart(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = self._start()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def finish(job: Job, outcome: Produced | ArticleResult, key: str, out_dir: Path) -> ArticleResult:
+    """Publish a worker's outcome (in the parent)."""
+    if isinstance(outcome, ArticleResult):
+        if outcome.status == "failed":
+            store.write_state(out_dir, outcome, key="")
+        return outcome
+    try:
+        return publish(job, outcome, key, out_dir)
+    except EditorialError as exc:
+        return failed(job, exc, out_dir)
+
+
+def run_batch(
+    jobs: list[Job],
+    *,
+    out_dir: Path,
+    settings: Settings | None = None,
+    workers: int = 2,
+    on_result: Callable[[ArticleResult], None] | None = None,
+) -> list[ArticleResult]:
+    """The pure core over many articles: skip fresh ones, produce the rest on `workers`
+    processes, publish in this one. Results come back in job order."""
+    settings = settings or load_settings()
+    store.recover(out_dir)
+    results: dict[int, ArticleResult] = {}
+    todo: list[tuple[int, Job, str]] = []
+    for i, job in enumerate(jobs):
+        key = job_key(job, settings)
+        if is_fresh(job, key, out_dir):
+            results[i] = skipped(job, out_dir)
+            if on_result:
+                on_result(results[i])
+        else:
+            todo.append((i, job, key))
+    if todo:
+        with WorkerPool(min(workers, len(todo)), settings) as pool:
+            for i, job, key, outcome in _stream(pool, todo):
+                results[i] = finish(job, outcome, key, out_dir)
+                if on_result:
+                    on_result(results[i])
+    ordered = [results[i] for i in range(len(jobs))]
+    store.write_run_report(out_dir, ordered)
+    return ordered
+
+
+def _stream(
+    pool: WorkerPool, todo: list[tuple[int, Job, str]]
+) -> Iterator[tuple[int, Job, str, Produced | ArticleResult]]:
+    """Keep a bounded window of jobs in flight (memory does not grow with N)."""
+    window = pool.workers * 4
+    pending: dict[Future[Produced | ArticleResult], tuple[int, Job, str]] = {}
+    queue = list(reversed(todo))
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    while queue or pending:
+        while queue and len(pending) < window:
+            item = queue.pop()
+            pending[pool.submit(item[1])] = item
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            i, job, key = pending.pop(fut)
+            try:
+                outcome: Produced | ArticleResult = fut.result()
+            except BrokenProcessPool:
+                pool.restart()
+                outcome = failed(
+                    job, RenderError("the worker process died (out of memory or crashed)")
+                )
+                # Jobs in flight on the dead pool are requeued; only this one is blamed.
+                for other, item in list(pending.items()):
+                    queue.append(item)
+                    pending.pop(other)
+            yield i, job, key, outcome

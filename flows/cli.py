@@ -1,0 +1,196 @@
+"""`editorial` command line: run (the Prefect batch flow), extract (pure), serve.
+
+Exit status: 0 when every article succeeded, 1 when any failed, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from editorial.config import PROJECT_ROOT
+from editorial.model import ALL_FORMATS
+
+OFFLINE_ENV = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+}
+
+
+def offline_env() -> None:
+    """Prefect runs offline: no telemetry, state under the project's .prefect/."""
+    for k, v in OFFLINE_ENV.items():
+        os.environ.setdefault(k, v)
+
+
+def _formats(value: str) -> list[str]:
+    fmts = [f.strip() for f in value.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in ALL_FORMATS]
+    if bad or not fmts:
+        raise argparse.ArgumentTypeError(
+            f"unknown format(s) {bad}; choose from {','.join(ALL_FORMATS)}"
+        )
+    return fmts
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="editorial", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="publish articles: PDF report, newsletter, social posts")
+    run.add_argument("paths", nargs="+", help="article files or folders")
+    run.add_argument("--out", default="outputs", help="output folder (default: outputs/)")
+    run.add_argument("--formats", type=_formats, default=list(ALL_FORMATS),
+                     help="any of pdf,newsletter,social (default: all)")  # fmt: skip
+    run.add_argument("--force", action="store_true", help="redo articles even when unchanged")
+    run.add_argument("--workers", type=int, default=None, help="worker processes (default: config)")
+    run.add_argument("--pdf-variant", choices=["pdf/ua-1", "pdf/a-3b", "none"], default=None)
+    run.add_argument("--language", choices=["en", "fr"], default=None, help="override detection")
+    run.add_argument("--no-prefect", action="store_true", help="run the pure core, without Prefect")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ext = sub.add_parser("extract", help="quotes, speakers and entities as JSON or a table")
+    ext.add_argument("paths", nargs="+")
+    ext.add_argument("--out", default=None, help="write <stem>.json files here (default: stdout)")
+    ext.add_argument("--format", choices=["json", "table"], default="json")
+    ext.add_argument("--language", choices=["en", "fr"], default=None)
+
+    srv = sub.add_parser("serve", help="Prefect server + deployments + download app")
+    srv.add_argument("--host", default=None)
+    srv.add_argument("--prefect-port", type=int, default=None)
+    srv.add_argument("--download-port", type=int, default=None)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "run":
+        return cmd_run(args)
+    if args.command == "extract":
+        return cmd_extract(args)
+    if args.command == "serve":
+        offline_env()
+        from flows.serve import serve
+
+        return serve(
+            host=args.host, prefect_port=args.prefect_port, download_port=args.download_port
+        )
+    return 2
+
+
+def _check_paths(paths: list[str]) -> list[str] | None:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        print(f"editorial: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return None
+    return paths
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    if not _check_paths(args.paths):
+        return 2
+    offline_env()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from editorial.config import load_settings
+    from editorial.model import ArticleResult
+
+    settings = load_settings()
+    workers = args.workers or settings.server.workers
+    console = Console(stderr=True)
+    bar = Progress(TextColumn("[bold]publishing"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn(), TextColumn("{task.description}"), console=console,
+                   disable=args.quiet or not console.is_terminal)  # fmt: skip
+    from editorial import pipeline
+
+    total = len(pipeline.discover(args.paths))
+    task_id = bar.add_task("", total=total)
+
+    def on_result(r: ArticleResult) -> None:
+        bar.update(task_id, advance=1, description=f"{r.status:7} {Path(r.source).name}")
+
+    with bar:
+        if args.no_prefect:
+            jobs = [pipeline.Job(source=s, formats=tuple(args.formats), force=args.force,
+                                 pdf_variant=args.pdf_variant, language=args.language)
+                    for s in pipeline.discover(args.paths)]  # fmt: skip
+            results = pipeline.run_batch(jobs, out_dir=Path(args.out), settings=settings,
+                                         workers=workers, on_result=on_result)  # fmt: skip
+        else:
+            from flows import publish
+
+            publish.on_result_hook = on_result
+            state = publish.publish_sources(
+                paths=args.paths, out_dir=args.out, formats=args.formats, force=args.force,
+                workers=workers, pdf_variant=args.pdf_variant, language=args.language,
+                return_state=True,
+            )  # fmt: skip
+            data = state.result(raise_on_failure=False)
+            if not isinstance(data, list):
+                print(f"editorial: the flow run failed: {state.message}", file=sys.stderr)
+                return 1
+            results = [ArticleResult.model_validate(r) for r in data]
+    return summarise(results, Path(args.out), console)
+
+
+def summarise(results: list, out: Path, console: object) -> int:  # type: ignore[type-arg]
+    from rich.console import Console
+    from rich.table import Table
+
+    assert isinstance(console, Console)
+    table = Table(title=f"{len(results)} article(s) -> {out}/", show_lines=False)
+    for col in ("article", "status", "output / error"):
+        table.add_column(col)
+    for r in results:
+        detail = (
+            f"{r.error.code}: {r.error.message}" if r.error else f"{r.slug}/ ({len(r.files)} files)"
+        )
+        colour = {"ok": "green", "failed": "red", "skipped": "dim"}[r.status]
+        table.add_row(Path(r.source).name, f"[{colour}]{r.status}[/]", detail)
+    console.print(table)
+    console.print(f"run report: {out / 'run-report.json'}")
+    return 1 if any(r.status == "failed" for r in results) else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    if not _check_paths(args.paths):
+        return 2
+    from editorial import pipeline
+    from editorial.config import load_settings
+    from editorial.errors import EditorialError
+    from editorial.extract import extract, format_table
+    from editorial.ingest import ingest
+
+    settings = load_settings()
+    status = 0
+    out = Path(args.out) if args.out else None
+    for source in pipeline.discover(args.paths):
+        try:
+            article = ingest(Path(source), limits=settings.limits, language=args.language)
+            extraction = extract(article)
+        except EditorialError as exc:
+            print(f"editorial: {exc.code}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        if args.format == "table":
+            print(f"# {article.title} ({source})")
+            print(format_table(extraction))
+            continue
+        data = json.dumps(extraction.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+        if out:
+            from editorial.store import atomic_write
+
+            atomic_write(out / f"{Path(source).stem}.json", data.encode("utf-8"))
+        else:
+            sys.stdout.write(data)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

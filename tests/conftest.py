@@ -1,0 +1,61 @@
+"""Shared fixtures. Real pandoc, spaCy, WeasyPrint and Prefect everywhere: no mocks."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Offline Prefect, before anything imports it.
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+GOLDENS = Path(__file__).resolve().parent / "goldens"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", help="rewrite golden files")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+def check_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare `actual` with the golden file at `path` (rewrite it with --update-goldens)."""
+    if update or not path.exists():
+        if not update:
+            pytest.fail(f"golden file {path} is missing: run pytest --update-goldens")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"{path.name} differs from its golden file (pytest --update-goldens)"
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A real (temporary) Prefect server for the whole session: it costs ~14 s to start."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    os.environ["PREFECT_HOME"] = str(home)
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def sample_dir(tmp_path: Path) -> Path:
+    """A sources/ folder holding a copy of the sample article."""
+    d = tmp_path / "sources"
+    d.mkdir()
+    shutil.copy(SAMPLE, d / SAMPLE.name)
+    return d
