@@ -1,0 +1,67 @@
+"""The newsletter as an email message: multipart/alternative (text, then HTML), with the headers
+mailbox providers ask of bulk senders (List-Unsubscribe, one-click unsubscribe)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, getaddresses
+
+from editorial.errors import RenderError
+
+
+def one_line(value: str) -> str:
+    """A header value with CR, LF and other control characters removed (no header injection)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in value).split())
+
+
+def _domain(address: str) -> str:
+    pairs = getaddresses([address])
+    addr = pairs[0][1] if pairs else ""
+    return addr.rpartition("@")[2] or "localhost"
+
+
+def _date(iso: str) -> str:
+    """RFC 5322 date of the article's day (midnight UTC), never the clock; "" when unknown."""
+    try:
+        day = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return ""
+    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+
+
+def build_message(
+    *,
+    subject: str,
+    sender: str,
+    recipient: str,
+    text: str,
+    html: str,
+    unsubscribe_url: str,
+    unsubscribe_mailto: str,
+    date: str,
+    message_key: str,
+    language: str,
+) -> bytes:
+    """The .eml bytes (CRLF line ends, quoted-printable UTF-8 parts), ready for any SMTP client."""
+    msg = EmailMessage(policy=policy.SMTP)
+    try:
+        msg["Subject"] = one_line(subject)
+        msg["From"] = one_line(sender)
+        msg["To"] = one_line(recipient)
+        when = _date(date)
+        if when:
+            msg["Date"] = when
+        msg["Message-ID"] = f"<{one_line(message_key).replace(' ', '-')}@{_domain(sender)}>"
+        msg["Content-Language"] = language
+        targets = [u for u in (one_line(unsubscribe_url), one_line(unsubscribe_mailto)) if u]
+        if targets:
+            msg["List-Unsubscribe"] = ", ".join(f"<{u}>" for u in targets)
+        if unsubscribe_url.startswith("https://"):
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    except (ValueError, TypeError) as exc:
+        raise RenderError(f"bad newsletter header: {exc}") from exc
+    msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    return msg.as_bytes()

@@ -1,0 +1,235 @@
+"""Plain-text helpers shared by the newsletter and the social posts: sentences, whole-word
+trimming, grapheme counts, hashtags and links. No platform rule lives here (see social.py)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import regex
+
+from editorial.model import Article, Block, EntitySummary, Language
+
+ELLIPSIS = "…"
+
+# A full stop after one of these is not a sentence end ("Mr. Smith", "M. Foote", "U.S. troops").
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st sr jr vs etc inc ltd co corp gen gov sen rep col lt sgt capt "
+    "m mme mlle mm me dr pr st ste no nos vol p pp fig ca approx jan feb mar apr jun jul aug "
+    "sep sept oct nov dec av bd".split()
+)
+_BOUNDARY = regex.compile(r"""(?<=[.!?…])[»"”’)\]]*(\s+)(?=[«"“‘(\[¿¡]?\s?[\p{Lu}\p{N}])""")
+_SPACE = regex.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """One line: whitespace runs collapsed, control characters (CR, LF...) removed."""
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Split on sentence ends (. ! ? …) followed by a capital or digit, skipping abbreviations."""
+    text = clean(text)
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        before = text[start : m.start(1)]
+        last = before.rstrip('.!?…»"”’)]').rsplit(" ", 1)[-1].lower()
+        dotted = before.rstrip('»"”’)]').endswith(".")
+        if dotted and (
+            last.rstrip(".") in _ABBREVIATIONS or regex.fullmatch(r"(\p{L}\.)+\p{L}?", last)
+        ):
+            continue
+        if dotted and regex.fullmatch(r"\p{L}", last):  # an initial: "J. Smith"
+            continue
+        out.append(before.strip())
+        start = m.end(1)
+    tail = text[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def graphemes(text: str) -> int:
+    """User-perceived characters (extended grapheme clusters)."""
+    return len(regex.findall(r"\X", text))
+
+
+def fit_sentences(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest run of whole leading sentences for which `fits` holds ("" if none)."""
+    best = ""
+    parts = sentences(text)
+    for i in range(1, len(parts) + 1):
+        candidate = " ".join(parts[:i])
+        if not fits(candidate):
+            break
+        best = candidate
+    return best
+
+
+def fit_words(text: str, fits: Callable[[str], bool]) -> str:
+    """Whole leading words plus an ellipsis for which `fits` holds; the text itself if it fits."""
+    text = clean(text)
+    if fits(text):
+        return text
+    words = text.split(" ")
+    lo, hi = 0, len(words)
+    while lo < hi:  # largest k with words[:k] + "…" fitting
+        mid = (lo + hi + 1) // 2
+        if fits(_cut(words, mid)):
+            lo = mid
+        else:
+            hi = mid - 1
+    return _cut(words, lo) if lo else ""
+
+
+def _cut(words: list[str], k: int) -> str:
+    return " ".join(words[:k]).rstrip(",;:—–-") + ELLIPSIS
+
+
+def fit_text(text: str, fits: Callable[[str], bool]) -> str:
+    """Whole sentences if at least one fits, else whole words with an ellipsis."""
+    return fit_sentences(text, fits) or fit_words(text, fits)
+
+
+def quoted(text: str, language: Language) -> str:
+    """The quote in the language's quotation marks (French: guillemets with no-break spaces)."""
+    text = clean(text)
+    if text.endswith(","):  # "…," he said: the comma belongs to the sentence around the quote
+        text = text[:-1].rstrip()
+    if language == "fr":
+        return f"«\u202f{text}\u202f»"
+    return f"“{text}”"
+
+
+def sentence_end(text: str) -> str:
+    """`text` ending with a full stop unless it already ends with punctuation."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…»”\"')" else text + "."
+
+
+def attributed(text: str, speaker: str, language: Language) -> str:
+    return f"{quoted(text, language)} — {speaker}" if speaker else quoted(text, language)
+
+
+# ---------------------------------------------------------------- hashtags
+
+
+def camel_tag(name: str) -> str:
+    """'Mistral AI' -> 'MistralAI', 'Hugging Face' -> 'HuggingFace', 'jean-michel larqué' ->
+    'JeanMichelLarqué'. Accents are kept (every target platform accepts Unicode letters in
+    tags); anything but letters and digits is dropped. '' when no letter is left."""
+    words = regex.findall(r"[\p{L}\p{M}\p{N}]+", name.replace("’", "").replace("'", ""))
+    tag = "".join(w[:1].upper() + w[1:] if not w.isupper() else w for w in words)
+    if not regex.search(r"\p{L}", tag) or len(tag) > 50:
+        return ""
+    return tag
+
+
+def hashtags(article: Article, entities: tuple[EntitySummary, ...], n: int = 3) -> tuple[str, ...]:
+    """Up to `n` CamelCase tags from the main entities; a person only when the title names them."""
+    title = article.title.lower()
+    tags: list[str] = []
+    seen: set[str] = set()
+    for ent in entities:
+        if ent.label == "PERSON" and not _named_in(ent.canonical, title):
+            continue
+        tag = camel_tag(ent.canonical)
+        if tag and tag.lower() not in seen:
+            seen.add(tag.lower())
+            tags.append(tag)
+        if len(tags) == n:
+            break
+    return tuple(tags)
+
+
+def _named_in(person: str, title: str) -> bool:
+    parts = [p for p in person.lower().split() if len(p) > 2]
+    return bool(parts) and parts[-1] in regex.findall(r"\p{L}+", title)
+
+
+# ---------------------------------------------------------------- links
+
+
+def with_utm(url: str, *, source: str, medium: str, campaign: str) -> str:
+    """`url` with utm_source/medium/campaign set (existing query kept, old utm_* replaced)."""
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.startswith("utm_")
+    ]
+    query += [("utm_source", source), ("utm_medium", medium), ("utm_campaign", campaign)]
+    return urlunsplit(parts._replace(path=parts.path or "/", query=urlencode(query)))
+
+
+def published_url(base_url: str, slug: str, name: str = "") -> str:
+    """`<base_url>/<slug>/<name>`, or "" without a base URL."""
+    if not base_url:
+        return ""
+    return f"{base_url.rstrip('/')}/{slug}/{name}"
+
+
+def article_link(article: Article, base_url: str) -> str:
+    """canonical_url if the article has one, else `<base_url>/<slug>/`, else ""."""
+    return article.canonical_url or published_url(base_url, article.slug)
+
+
+# ---------------------------------------------------------------- article material
+
+
+def lead_text(article: Article) -> str:
+    """The standfirst, or else the first body paragraph."""
+    if article.standfirst.strip():
+        return clean(article.standfirst)
+    for block in article.body:
+        if block.kind == "paragraph" and block.text.strip():
+            return clean(block.text)
+    return ""
+
+
+def hook_text(article: Article) -> str:
+    """The article's question (a title ending in '?') followed by its lead claim; else the lead."""
+    title = clean(article.title)
+    lead = lead_text(article)
+    if title.endswith(("?", "?")) or not lead:
+        return f"{title} {lead}".strip()
+    return lead
+
+
+def lead_paragraphs(
+    article: Article, max_words: int, *, skip: str = ""
+) -> list[tuple[Block, list[str], bool]]:
+    """The lead paragraphs cut on a sentence boundary: (block, its kept sentences, kept whole?),
+    at most `max_words` words (always at least one sentence), stopping at the first heading
+    after some text. Sentences of `skip` (e.g. the standfirst already shown) are left out."""
+    skipped = set(sentences(skip)) if skip else set()
+    out: list[tuple[Block, list[str], bool]] = []
+    count = 0
+    for block in article.body:
+        if block.kind != "paragraph":
+            if out and block.kind == "heading":
+                break
+            continue
+        all_sentences = sentences(block.text)
+        kept: list[str] = []
+        for sentence in all_sentences:
+            if sentence in skipped:
+                continue
+            n = len(sentence.split())
+            if (out or kept) and count + n > max_words:
+                if kept:
+                    out.append((block, kept, False))
+                return out
+            kept.append(sentence)
+            count += n
+        if kept:
+            out.append((block, kept, kept == all_sentences))
+    return out
+
+
+def summary_sentences(article: Article, max_words: int, *, skip: str = "") -> list[str]:
+    """`lead_paragraphs` flattened to sentences."""
+    return [s for _, kept, _ in lead_paragraphs(article, max_words, skip=skip) for s in kept]
