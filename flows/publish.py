@@ -33,6 +33,7 @@ from editorial.model import (
     ALL_FORMATS,
     Article,
     ArticleResult,
+    ErrorInfo,
     Extraction,
     Format,
     Language,
@@ -73,21 +74,16 @@ def publish_article_task(job: pipeline.Job, key: str, out_dir: str) -> ArticleRe
 
 
 def _result_of(job: pipeline.Job, future: Any) -> ArticleResult:
-    state = future.state
-    if state.is_completed():
-        res: ArticleResult = future.result()
-        return res
+    """The task's ArticleResult; a failed task becomes a `failed` row for its article only."""
     try:
-        future.result()
+        result: ArticleResult = future.result()
+        return result
     except ArticleFailed as exc:
         code, _, message = str(exc).partition(": ")
-        from editorial.model import ErrorInfo
-
         return ArticleResult(source=job.source, status="failed",
                              error=ErrorInfo(code=code, message=message))  # fmt: skip
     except BaseException as exc:  # noqa: BLE001 - any other failure is this article's only
         return pipeline.failed(job, exc)
-    raise AssertionError("unreachable")
 
 
 class Progress:
