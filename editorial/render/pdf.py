@@ -1,0 +1,155 @@
+"""The PDF report: Article + Extraction -> report.pdf and a first-page preview report.png.
+
+Stages, each a function so tests can stop at any of them:
+`build_context` (pdf_context) -> `render_html` -> `layout` (a WeasyPrint Document: pages to
+inspect) -> `write_pdf` (bytes, metadata from the article, never from the clock) ->
+`preview_png` (pypdfium2). Pure: nothing is written to disk; editorial.store writes the files.
+The stylesheet and its fonts are parsed once per process and reused for every article.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pypdfium2
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError
+
+from editorial.config import TEMPLATES_DIR, Settings
+from editorial.errors import RenderError
+from editorial.model import Article, Extraction, RenderedFile
+from editorial.render.fetcher import SafeFetcher
+from editorial.render.pdf_context import ReportContext, build_context
+from editorial.render.templating import render
+
+__all__ = ["VARIANTS", "layout", "preview_png", "render_html", "render_pdf", "write_pdf"]
+
+STYLESHEET = TEMPLATES_DIR / "report.css"
+TEMPLATE = "report.html"
+PREVIEW_WIDTH_PX = 1000
+# Name accepted on the command line -> WeasyPrint options. Every variant but "none" is tagged.
+VARIANTS: dict[str, dict[str, object]] = {
+    "pdf/ua-1": {"pdf_variant": "pdf/ua-1", "pdf_tags": True},
+    "pdf/a-3b": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
+    "none": {"pdf_tags": False},
+}
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The parsed stylesheet and the font configuration that holds its @font-face fonts."""
+
+    css: CSS
+    fonts: FontConfiguration
+
+
+@lru_cache(maxsize=2)
+def _styles(path: Path, mtime_ns: int) -> Styles:
+    fonts = FontConfiguration()
+    css = CSS(
+        filename=str(path),
+        base_url=TEMPLATES_DIR.as_uri() + "/",
+        url_fetcher=SafeFetcher(),
+        font_config=fonts,
+    )
+    return Styles(css=css, fonts=fonts)
+
+
+def styles() -> Styles:
+    """The report stylesheet, parsed once per process (again only if the file changes)."""
+    return _styles(STYLESHEET, STYLESHEET.stat().st_mtime_ns)
+
+
+def render_html(context: ReportContext) -> str:
+    return render(TEMPLATE, r=context)
+
+
+def layout(html: str, *, source_dir: Path, variant: str = "pdf/ua-1") -> Document:
+    """Lay out and paginate the report; the Document's pages can be inspected before writing."""
+    options = _variant_options(variant)
+    style = styles()
+    try:
+        document = HTML(
+            string=html,
+            base_url=TEMPLATES_DIR.as_uri() + "/",
+            url_fetcher=SafeFetcher(roots=(source_dir,)),
+        ).render(font_config=style.fonts, stylesheets=[style.css], **options)
+    except FatalURLFetchingError as exc:  # a BaseException: never let it escape
+        raise RenderError(f"PDF layout failed fetching a resource: {exc}") from None
+    except Exception as exc:
+        raise RenderError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
+    return document
+
+
+def _variant_options(variant: str) -> dict[str, object]:
+    try:
+        return dict(VARIANTS[variant])
+    except KeyError:
+        known = ", ".join(sorted(VARIANTS))
+        raise RenderError(f"unknown PDF variant {variant!r} (known: {known})") from None
+
+
+def write_pdf(document: Document, context: ReportContext, *, variant: str = "pdf/ua-1") -> bytes:
+    """PDF bytes with the article's metadata. Same inputs, same bytes: no clock, no random id."""
+    meta = document.metadata
+    meta.title = context.title
+    meta.authors = [context.author] if context.author else []
+    meta.description = context.standfirst or None
+    meta.keywords = list(context.keywords)
+    meta.lang = context.lang
+    meta.generator = context.brand
+    meta.created = context.date_iso or None
+    meta.modified = context.date_iso or None
+    options = _variant_options(variant)
+    try:
+        data = document.write_pdf(**options)
+    except FatalURLFetchingError as exc:
+        raise RenderError(f"PDF writing failed fetching a resource: {exc}") from None
+    except Exception as exc:
+        raise RenderError(f"PDF writing failed: {type(exc).__name__}: {exc}") from exc
+    if not isinstance(data, bytes):
+        raise RenderError("PDF writing returned no bytes")
+    return data
+
+
+def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH_PX) -> bytes:
+    """The first page as a PNG `width` pixels wide."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        scale = width / page.get_width()
+        bitmap = page.render(scale=scale, may_draw_forms=False)
+        image = bitmap.to_pil()
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=False, compress_level=6)
+        page.close()
+    finally:
+        document.close()
+    return out.getvalue()
+
+
+def render_pdf(
+    article: Article,
+    extraction: Extraction,
+    *,
+    settings: Settings,
+    source_dir: Path,
+    variant: str | None = None,
+) -> tuple[RenderedFile, ...]:
+    """report.pdf (tagged, PDF/UA-1 unless told otherwise) and report.png (its first page)."""
+    chosen = variant or settings.pdf_variant
+    _variant_options(chosen)  # fail before any work on an unknown variant
+    context = build_context(article, extraction, brand=settings.brand.name, source_dir=source_dir)
+    document = layout(render_html(context), source_dir=source_dir, variant=chosen)
+    pages = len(document.pages)
+    if pages > settings.limits.max_pages:
+        raise RenderError(f"too many pages: {pages} > limits.max_pages = {settings.limits.max_pages}")
+    pdf = write_pdf(document, context, variant=chosen)
+    return (
+        RenderedFile(name="report.pdf", data=pdf, media_type="application/pdf"),
+        RenderedFile(name="report.png", data=preview_png(pdf), media_type="image/png"),
+    )
