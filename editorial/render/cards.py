@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Any
 
 import pypdfium2
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
 from editorial.config import TEMPLATES_DIR, Settings
@@ -31,8 +35,8 @@ class Shape:
     sizes: tuple[int, ...]  # quote font sizes to try, largest first
 
 
-LANDSCAPE = Shape(1200, 630, (60, 54, 48, 44, 40, 36, 33, 30, 27, 24))
-SQUARE = Shape(1080, 1080, (72, 64, 58, 52, 46, 42, 38, 34, 30, 27, 24))
+LANDSCAPE = Shape(1200, 630, (64, 58, 52, 48, 44, 40, 36, 33, 30, 27, 24))
+SQUARE = Shape(1080, 1080, (88, 80, 72, 64, 58, 52, 46, 42, 38, 34, 30, 27, 24))
 SHAPES = (LANDSCAPE, SQUARE)
 TITLE_CHARS = 110  # the title line under the quote is cut to whole words beyond this
 SPEAKER_CHARS = 60
@@ -49,6 +53,7 @@ class CardContext:
     title: str
     brand: str
     words: dict[str, str] = field(default_factory=dict)
+    offset: int = 0  # px above the quote block, to centre it vertically
 
 
 @dataclass(frozen=True)
@@ -67,53 +72,133 @@ def card_html(ctx: CardContext) -> str:
     return render("cards/quote.html", ctx=ctx)
 
 
-def layout(ctx: CardContext) -> object:
+@lru_cache(maxsize=1)
+def font_config() -> FontConfiguration:
+    """One font configuration per process: the card fonts are loaded once."""
+    return FontConfiguration()
+
+
+def layout(ctx: CardContext) -> Any:
     """The WeasyPrint document of one card (raises RenderError, never a BaseException)."""
     fetcher = SafeFetcher()
     try:
         return HTML(
             string=card_html(ctx), base_url=str(TEMPLATES_DIR / "cards") + "/", url_fetcher=fetcher
-        ).render()
+        ).render(font_config=font_config())
     except FatalURLFetchingError as exc:  # a BaseException: keep it inside our error handling
         raise RenderError(f"card resource refused: {exc}") from None
     except Exception as exc:
         raise RenderError(f"card layout failed: {exc}") from exc
 
 
-def overflow(document: object) -> list[str]:
-    """Text boxes not entirely inside the card (a second page counts as overflow)."""
-    pages = document.pages  # type: ignore[attr-defined]
+Rect = tuple[float, float, float, float]  # left, top, right, bottom (CSS px)
+# px kept free between zones; the title line has a rule 20 px above its text
+ZONE_GAP = {("brand", "main"): 16, ("main", "foot"): 44, ("brand", "foot"): 16}
+
+
+def text_rects(document: Any) -> list[tuple[str, str, Rect]]:
+    """(zone, text, rectangle) of every text box on the first page; the zone is the nearest
+    ancestor's data-zone attribute ("" outside any zone)."""
+    found: list[tuple[str, str, Rect]] = []
+
+    def walk(box: Any, zone: str) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", "") != "":
+            zone = element.get("data-zone") or zone
+        if isinstance(box, boxes.TextBox):
+            x, y = box.position_x, box.position_y
+            found.append((zone, box.text, (x, y, x + box.width, y + box.height)))
+        for child in getattr(box, "children", ()):
+            walk(child, zone)
+
+    walk(document.pages[0]._page_box, "")
+    return found
+
+
+def overflow(document: Any) -> list[str]:
+    """Why the card's text does not fit: a second page, a text box off the card, or the quote
+    running into the title line. Empty when everything fits."""
+    pages = document.pages
     problems = [f"{len(pages)} pages"] if len(pages) != 1 else []
-    page = pages[0]
-    for box in page._page_box.descendants():
-        if not isinstance(box, boxes.TextBox):
-            continue
-        right = box.position_x + box.width
-        bottom = box.position_y + box.height
-        if box.position_x < -0.5 or box.position_y < -0.5 or right > page.width + 0.5 or bottom > page.height + 0.5:
-            problems.append(f"{box.text[:30]!r} at ({box.position_x:.0f},{box.position_y:.0f})-({right:.0f},{bottom:.0f})")
+    width, height = pages[0].width, pages[0].height
+    rects = text_rects(document)
+    for zone, text, (left, top, right, bottom) in rects:
+        if left < -0.5 or top < -0.5 or right > width + 0.5 or bottom > height + 0.5:
+            problems.append(f"{zone}: {text[:30]!r} off the card at ({left:.0f},{top:.0f})-({right:.0f},{bottom:.0f})")
+    extents = zone_extents(rects)
+    order = [z for z in ("brand", "main", "foot") if z in extents]
+    for upper, lower in zip(order, order[1:], strict=False):
+        if extents[upper][1] + ZONE_GAP[(upper, lower)] > extents[lower][0]:
+            problems.append(f"{upper} runs into {lower}")
     return problems
 
 
-def fitted(ctx_for: object, sizes: tuple[int, ...]) -> tuple[CardContext, object] | None:
-    """The largest size whose layout fits (binary search over `sizes`, largest first)."""
-    make = ctx_for  # Callable[[int], CardContext]
-    lo, hi = 0, len(sizes) - 1
-    best: tuple[CardContext, object] | None = None
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        ctx = make(sizes[mid])  # type: ignore[operator]
-        doc = layout(ctx)
-        if overflow(doc):
-            lo = mid + 1
-        else:
-            best = (ctx, doc)
-            hi = mid - 1
-    return best
+def zone_extents(rects: list[tuple[str, str, Rect]]) -> dict[str, tuple[float, float]]:
+    """Top and bottom of the text of each zone."""
+    out: dict[str, tuple[float, float]] = {}
+    for zone, _, (_, top, _, bottom) in rects:
+        if zone:
+            low, high = out.get(zone, (top, bottom))
+            out[zone] = (min(low, top), max(high, bottom))
+    return out
 
 
-def png(document: object, shape: Shape) -> bytes:
-    pdf_bytes = document.write_pdf()  # type: ignore[attr-defined]
+def centred(ctx: CardContext, document: Any) -> tuple[CardContext, Any]:
+    """The same card with the quote block moved down to the middle of the free space."""
+    extents = zone_extents(text_rects(document))
+    if "main" not in extents:
+        return ctx, document
+    top, bottom = extents["main"]
+    floor = extents["foot"][0] - ZONE_GAP[("main", "foot")] if "foot" in extents else ctx.height - 52
+    offset = int((floor - bottom) / 2)
+    if offset < 4:
+        return ctx, document
+    moved = replace(ctx, offset=offset)
+    moved_doc = layout(moved)
+    return (moved, moved_doc) if not overflow(moved_doc) else (ctx, document)
+
+
+def estimate(shape: Shape, text: str) -> int:
+    """Index in `shape.sizes` of the largest size the text should fit at (a first guess)."""
+    width = shape.width - 162
+    height = shape.height - 118 - 112 - 70
+    for i, size in enumerate(shape.sizes):
+        per_line = max(1, int(width / (0.45 * size)))
+        lines = -(-len(text) // per_line)
+        if lines * 1.18 * size <= height:
+            return i
+    return len(shape.sizes) - 1
+
+
+def fitted(
+    make: Callable[[int], CardContext], shape: Shape, text: str
+) -> tuple[CardContext, Any] | None:
+    """The largest size in `shape.sizes` whose layout keeps every text box on the card:
+    start from an estimate, then step up while it fits or down until it does."""
+    sizes = shape.sizes
+    i = estimate(shape, text)
+    tried: dict[int, tuple[CardContext, Any] | None] = {}
+
+    def attempt(k: int) -> tuple[CardContext, Any] | None:
+        if k not in tried:
+            ctx = make(sizes[k])
+            doc = layout(ctx)
+            tried[k] = None if overflow(doc) else (ctx, doc)
+        return tried[k]
+
+    if attempt(i):
+        while i > 0 and attempt(i - 1):
+            i -= 1
+        return attempt(i)
+    while i < len(sizes) - 1:
+        i += 1
+        if attempt(i):
+            return attempt(i)
+    return None
+
+
+def png(document: Any, shape: Shape) -> bytes:
+    pdf_bytes = document.write_pdf()
     pdf = pypdfium2.PdfDocument(pdf_bytes)
     try:
         page = pdf[0]
@@ -155,10 +240,10 @@ def render_cards(
                     brand=brand, words=words(article.language),
                 )
 
-            found = fitted(make, shape.sizes)
+            found = fitted(make, shape, quote or article.title)
             if found is None:
                 break
-            laid.append((shape, found[1]))
+            laid.append((shape, centred(*found)[1]))
         if len(laid) == len(SHAPES):
             files = tuple(RenderedFile(name=card_name(s), data=png(doc, s), media_type="image/png") for s, doc in laid)
             return CardSet(files=files, alt=alt_text(article.language, quote, speaker, clean(article.title), brand),

@@ -129,11 +129,13 @@ def camel_tag(name: str) -> str:
 
 
 def hashtags(article: Article, entities: tuple[EntitySummary, ...], n: int = 3) -> tuple[str, ...]:
-    """Up to `n` CamelCase tags from the main entities; a person only when the title names them."""
+    """Up to `n` CamelCase tags from the main entities (those the title names first); a person
+    only when the title names them."""
     title = article.title.lower()
     tags: list[str] = []
     seen: set[str] = set()
-    for ent in entities:
+    ranked = sorted(entities, key=lambda e: not _named_in(e.canonical, title))  # stable
+    for ent in ranked:
         if ent.label == "PERSON" and not _named_in(ent.canonical, title):
             continue
         tag = camel_tag(ent.canonical)
