@@ -258,6 +258,10 @@ def _produce_in_worker(job: Job, settings: Settings) -> Produced | ArticleResult
         return failed(job, _too_large(job))
 
 
+def _noop() -> None:
+    return None
+
+
 def _too_large(job: Job) -> EditorialError:
     from editorial.errors import TooLarge
 
@@ -286,6 +290,11 @@ class WorkerPool:
         except BrokenProcessPool:
             self._executor = self._start()
             return self._executor.submit(_produce_in_worker, job, self.settings)
+
+    def prestart(self) -> None:
+        """Start every worker now (each loads the models) without waiting for them."""
+        for _ in range(self.workers):
+            self._executor.submit(_noop)
 
     def produce(self, job: Job) -> Produced | ArticleResult:
         """Blocking: the job's result; a crashed worker fails this job only."""

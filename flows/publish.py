@@ -108,6 +108,9 @@ class Progress:
 
 # Optional terminal hook (set by the CLI): called with each ArticleResult as it finishes.
 on_result_hook: Callable[[ArticleResult], None] | None = None
+# Optional warm pool started by the CLI before the flow (its workers load models while
+# Prefect's temporary server starts).
+prestarted_pool: pipeline.WorkerPool | None = None
 
 
 @flow(name="publish-sources", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=True)  # type: ignore[arg-type]
@@ -144,8 +147,9 @@ def publish_sources(
         logger.info("%d article(s) to publish, %d unchanged", len(todo), len(results))
         progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
         global _pool
+        own_pool = prestarted_pool is None
         with _pool_lock:
-            _pool = pipeline.WorkerPool(min(workers, len(todo)), settings)
+            _pool = prestarted_pool or pipeline.WorkerPool(min(workers, len(todo)), settings)
         try:
             futures = {
                 publish_article_task.with_options(
@@ -158,7 +162,8 @@ def publish_sources(
                 results[i] = _result_of(job, fut)
                 progress.advance(results[i])
         finally:
-            _pool.close()
+            if own_pool:
+                _pool.close()
             _pool = None
     ordered = [results[i] for i in range(len(jobs))]
     store.write_run_report(out, ordered)
