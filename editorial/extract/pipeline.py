@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from editorial.extract.analysis import analyse
+from editorial.extract.attribution import Doc, attribute
+from editorial.extract.entities import build_entities, canonicalise, find_mentions
 from editorial.extract.quotes import find_quote_spans
-from editorial.model import Article, EntityMention, EntitySummary, Extraction, Language, Quote
+from editorial.model import Article, Extraction, Language
 
 
 def extract(article: Article) -> Extraction:
@@ -17,22 +19,12 @@ def extract_text(text: str, language: Language) -> Extraction:
     if not text.strip():
         return Extraction(language=language)
     an = analyse(text, language)
-    quotes = tuple(
-        Quote(text=text[s.start : s.end], speaker="", start=s.start, end=s.end)
-        for s in find_quote_spans(text)
-    )
-    mentions = tuple(
-        EntityMention(text=text[e.start : e.end], label=e.label, canonical=text[e.start : e.end],  # type: ignore[arg-type]
-                      start=e.start, end=e.end)
-        for e in an.ents
-    )
-    counts: dict[tuple[str, str], int] = {}
-    for m in mentions:
-        counts[(m.canonical, m.label)] = counts.get((m.canonical, m.label), 0) + 1
-    summary = tuple(
-        EntitySummary(canonical=c, label=lab, count=n, forms={c: n})  # type: ignore[arg-type]
-        for (c, lab), n in sorted(counts.items(), key=lambda kv: -kv[1])
-    )
+    found = find_mentions(an)
+    canon = canonicalise(text, found)
+    mentions, summary = build_entities(text, found, canon)
+    doc = Doc(an=an, mentions=found, canon=canon, spans=find_quote_spans(text))
+    doc.build()
+    quotes = tuple(sorted(attribute(doc), key=lambda q: q.start))
     return Extraction(language=language, quotes=quotes, entities=mentions, entity_summary=summary)
 
 

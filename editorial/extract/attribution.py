@@ -1,0 +1,517 @@
+"""Quote spans + cues + subjects -> `Quote` records with resolved speakers, kinds and groups."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from editorial.extract import cues as C
+from editorial.extract import speakers as S
+from editorial.extract.analysis import Analysis
+from editorial.extract.entities import Mention
+from editorial.extract.quotes import QuoteSpan, paragraphs
+from editorial.model import Quote
+
+SMALL_WORDS = frozenset("of the and a an on in for to at by with from de la le les du des et à en "
+                        "d' l' sur pour par au aux".split())  # fmt: skip
+DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
+
+
+@dataclass
+class Doc:
+    """Everything attribution needs about one text."""
+
+    an: Analysis
+    mentions: list[Mention]
+    canon: dict[int, str]
+    spans: list[QuoteSpan]
+    ents: list[tuple[int, int, str]] = field(default_factory=list)  # token ranges + label
+    ent_canon: dict[int, str] = field(default_factory=dict)  # first token -> canonical
+    ent_label: dict[str, str] = field(default_factory=dict)
+    sent_starts: list[int] = field(default_factory=list)
+    descriptions: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, noun, canonical)
+    resolved: list[tuple[int, str, bool, str]] = field(default_factory=list)  # quotes so far
+    name_words: list[tuple[int, str, str]] = field(default_factory=list)  # ORG name words
+
+    def build(self) -> None:
+        an = self.an
+        for i, m in enumerate(self.mentions):
+            a = an.tok_at(m.start)
+            b = an.tok_at(max(m.start, m.end - 1)) + 1
+            if a >= len(an.toks) or b <= a:
+                continue
+            self.ents.append((a, b, m.label))
+            self.ent_canon[a] = self.canon[i]
+        for i, m in enumerate(self.mentions):
+            self.ent_label.setdefault(self.canon[i], m.label)
+        starts = {p[0] for p in paragraphs(an.text)}
+        inside = [(sp.start, sp.end) for sp in self.spans]
+        for m in C._BOUNDARY.finditer(an.text):
+            if not any(s < m.start() < e for s, e in inside):
+                starts.add(m.end())
+        self.sent_starts = sorted(starts)
+        self._collect_descriptions()
+
+    def canonical_of(self, s: S.Subject) -> str | None:
+        for a, b, _lab in self.ents:
+            if s.first <= a < s.last or a <= s.first < b:
+                return self.ent_canon.get(a)
+        return None
+
+    def in_quote(self, pos: int) -> bool:
+        return any(sp.open_at <= pos < sp.outer_end for sp in self.spans)
+
+    def _collect_descriptions(self) -> None:
+        """Nouns the article ties to a name: "team member X", "son complice de toujours, X",
+        "X, the minister", "la fédération des banques, Febelfin"."""
+        an = self.an
+        for a, b, label in self.ents:
+            if label not in ("PERSON", "ORG"):
+                continue
+            canon = self.ent_canon[a]
+            pos = an.toks[a].start
+            for noun in self._nouns_before(a) + self._nouns_after(b):
+                self.descriptions.append((pos, noun, canon))
+            if label == "ORG":  # the name itself: "Fédération belge du secteur financier"
+                for w in canon.split():
+                    if w[:1].isupper() and len(w) > 3:
+                        self.name_words.append((pos, w.lower(), canon))
+        self.descriptions.sort()
+        self.name_words.sort()
+
+    def _nouns_before(self, a: int) -> list[str]:
+        an = self.an
+        k = a - 1
+        comma = k >= 0 and an.toks[k].text == ","
+        if comma:
+            k -= 1
+        for _ in range(4):  # "son complice de toujours, X": skip a short complement
+            if k < 0 or S.entity_at(an, self.ents, k) is not None:
+                return []
+            t = an.toks[k]
+            if t.pos == "NOUN":
+                return [t.lower]
+            if not comma or t.pos not in ("ADV", "ADP", "DET", "ADJ"):
+                if t.pos == "ADJ" and not comma:
+                    k -= 1
+                    continue
+                return []
+            k -= 1
+        return []
+
+    def _nouns_after(self, b: int) -> list[str]:
+        an = self.an
+        if b + 1 >= len(an.toks) or an.toks[b].text != ",":
+            return []
+        sub = S.noun_phrase_at(an, self.ents, b + 1, min(len(an.toks), b + 10))
+        if sub is None or sub.kind != "description":
+            return []
+        noun = S.head_noun(an, sub)
+        return [noun] if noun else []
+
+    def description_target(self, noun: str, pos: int) -> str | None:
+        """The entity the article last tied to `noun` before `pos`; else the last organisation
+        whose own name holds the noun ("la fédération" -> "Fédération belge ...")."""
+        for table in (self.descriptions, self.name_words):
+            best = None
+            for p, n, c in table:
+                if p >= pos:
+                    break
+                if n == noun:
+                    best = c
+            if best:
+                return best
+        return None
+
+
+@dataclass
+class Attribution:
+    speaker: str = ""
+    mention: str = ""
+    cue: str | None = None
+    named: bool = True
+    pos: int = -1  # where the attribution stands (for pronoun resolution)
+
+
+def attribute(doc: Doc) -> list[Quote]:
+    text = doc.an.text
+    ctxs = C.contexts(text, doc.spans)
+    results: list[Attribution | None] = []
+    own_cue: list[bool] = []
+    for sp, ctx in zip(doc.spans, ctxs, strict=True):
+        att = _attribute_one(doc, sp, ctx, results)
+        own_cue.append(att is not None and att.cue is not None)
+        results.append(att)
+        if att is not None and att.speaker:
+            doc.resolved.append((sp.open_at, att.speaker, att.named, doc.ent_label.get(att.speaker, "")))
+    quotes: list[Quote] = []
+    groups: list[int] = []
+    floating: list[bool] = []
+    next_group = 1
+    for i, (sp, ctx) in enumerate(zip(doc.spans, ctxs, strict=True)):
+        att = results[i]
+        prev = i - 1
+        linked = prev >= 0 and (sp.continues or ctx.shared_with_previous or
+                                (att is None and _same_passage(doc, ctxs[prev], ctx)))  # fmt: skip
+        if sp.dialogue_turn:
+            linked = False
+        is_floating = False
+        if att is None and linked and results[prev] is not None:
+            att = results[prev]
+            is_floating = not ctx.shared_with_previous
+        if att is None and sp.dialogue_turn and i > 0:
+            att = None
+        if att is None:
+            att = _paragraph_topic(doc, sp, ctx)
+            is_floating = True
+        results[i] = att
+        if linked and i > 0 and results[prev] is not None and att is not None and \
+                results[prev].speaker == att.speaker:  # type: ignore[union-attr]  # fmt: skip
+            g = groups[prev]
+            if g == 0:
+                g = next_group
+                next_group += 1
+                groups[prev] = g
+            groups.append(g)
+        else:
+            groups.append(0)
+        floating.append(is_floating)
+    kept: list[Quote] = []
+    for i, (sp, ctx) in enumerate(zip(doc.spans, ctxs, strict=True)):
+        att = results[i] or Attribution()
+        qtext = text[sp.start : sp.end]
+        if not _is_quotation(doc, sp, ctx, own_cue[i], att, qtext):
+            continue
+        kept.append(
+            Quote(text=qtext, speaker=att.speaker, speaker_mention=att.mention,
+                  cue=att.cue, start=sp.start, end=sp.end, kind=_kind(text, sp, ctx, qtext),
+                  group=groups[i], floating=floating[i], speaker_named=att.named)  # fmt: skip
+        )
+    quotes = _renumber_groups(kept)
+    return quotes
+
+
+def _same_passage(doc: Doc, prev: C.Context, ctx: C.Context) -> bool:
+    """The previous quote is in this paragraph or the one before, or two before with no
+    person named in between (a caption between two paragraphs of one speech)."""
+    if prev.par >= ctx.par - 1:
+        return True
+    if prev.par < ctx.par - 2:
+        return False
+    start, end = doc.spans[prev.q].outer_end, doc.spans[ctx.q].open_at
+    an = doc.an
+    return not any(lab == "PERSON" and start <= an.toks[a].start < end for a, _b, lab in doc.ents)
+
+
+def _renumber_groups(quotes: list[Quote]) -> list[Quote]:
+    counts: dict[int, int] = {}
+    for q in quotes:
+        if q.group:
+            counts[q.group] = counts.get(q.group, 0) + 1
+    mapping: dict[int, int] = {}
+    out = []
+    for q in quotes:
+        g = 0
+        if q.group and counts[q.group] > 1:
+            g = mapping.setdefault(q.group, len(mapping) + 1)
+        out.append(q.model_copy(update={"group": g}) if g != q.group else q)
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text)
+
+
+def _is_quotation(doc: Doc, sp: QuoteSpan, ctx: C.Context, has_cue: bool, att: Attribution,
+                  qtext: str) -> bool:  # fmt: skip
+    """Titles, names, nicknames and short scare quotes are not quotations."""
+    words = _words(qtext)
+    if not words:
+        return False
+    if sp.continues or sp.dialogue_turn:
+        return True
+    title_case = all(w[:1].isupper() or w.lower() in SMALL_WORDS or w[:1].isdigit() for w in words)
+    if title_case and len(words) <= 12 and qtext.rstrip()[-1:] not in ".!?…" and not has_cue:
+        return False
+    if len(words) <= 3:
+        if not has_cue or att.cue is None:
+            return False
+        if att.cue.lower() in C.NAMING and title_case:
+            return False
+    return True
+
+
+def _kind(text: str, sp: QuoteSpan, ctx: C.Context, qtext: str) -> str:
+    if len(_words(qtext)) < 4:
+        return "fragment"
+    before = text[ctx.before[0] : ctx.before[1]].rstrip(" \u00a0\u202f")
+    if before and before[-1:].isalpha() and not re.search(r"(?:said|says|say|told|wrote|added|stated|asked|a déclaré|déclare)$", before):
+        return "mixed"
+    return "full"
+
+
+def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
+                   done: list[Attribution | None]) -> Attribution | None:  # fmt: skip
+    an, text = doc.an, doc.an.text
+    bs, be = ctx.before
+    as_, ae = ctx.after
+    before_cues = [c for c in C.find_cues(an, bs, be, "before") if not doc.in_quote(an.toks[c.first].start)]
+    after_cues = C.find_cues(an, as_, ae, "after")
+    after_tag = _after_tag(an, after_cues, as_)
+    before_text = text[bs:be].strip(" \u00a0\u202f")
+    # "— Name" after a pull quote
+    m = DASH_SOURCE.match(text[as_:ae])
+    if m and not after_tag:
+        k = an.tok_at(as_ + m.end())
+        sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(ae) if ae < len(text) else len(an.toks))
+        if sub is not None:
+            return _resolve(doc, sub, None, an.toks[k].start)
+    chosen: C.Cue | None = None
+    if before_cues and before_text[-1:] in (":", ",") and (not after_tag or before_text.endswith(":")):
+        chosen = before_cues[-1]
+    elif after_tag is not None:
+        chosen = after_tag
+    elif before_cues:
+        chosen = before_cues[-1]
+    if chosen is not None:
+        sub = _subject_for(doc, chosen, ctx)
+        if sub is not None:
+            return _resolve(doc, sub, chosen.text if chosen.kind != "opinion" else None, an.toks[chosen.first].start)
+        return Attribution(cue=chosen.text, pos=an.toks[chosen.first].start)
+    # "Pour Obama, « ... »"
+    k = C.opinion_source(an, bs, be)
+    if k >= 0:
+        sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(be))
+        if sub is not None and sub.kind in ("entity", "pronoun"):
+            return _resolve(doc, sub, None, an.toks[k].start)
+    # a colon introducing the quote, in this sentence or ending the previous one
+    if before_text.endswith(":") or (not before_text and _previous_ends_with_colon(text, sp)):
+        start = bs if before_text else _previous_sentence_start(doc, sp)
+        sub = _sentence_subject(doc, start, be if before_text else sp.open_at)
+        if sub is not None:
+            return _resolve(doc, sub, None, an.toks[sub.first].start)
+    return None
+
+
+def _after_tag(an: Analysis, cues: list[C.Cue], start: int) -> C.Cue | None:
+    """A cue right after the quote (`", he said"`, `», explique-t-il`, `" said Smith`)."""
+    for c in cues:
+        if c.kind == "source":
+            continue
+        between = [an.toks[k] for k in an.toks_between(start, an.toks[c.first].start)]
+        if len(between) > C.AFTER_TAG_MAX_TOKENS:
+            return None
+        if any(t.lower in ("and", "et", "but", "mais", "that", "que", "qui", "which", "who") for t in between):
+            return None
+        return c
+    return None
+
+
+def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
+    an = doc.an
+    if cue.kind == "source":
+        limit = an.tok_at(ctx.before[1]) if cue.side == "before" else an.tok_at(ctx.after[1])
+        return S.noun_phrase_at(an, doc.ents, cue.last, limit)
+    if cue.side == "after":
+        a_first = an.tok_at(ctx.after[0])
+        between = [an.toks[k] for k in range(a_first, cue.first)]
+        for t in between:
+            if S.tok_is_clitic(t) and t.lower in S.PERSON_PRONOUNS[an.language]:
+                return S.Subject(t.i, t.i + 1, "pronoun")
+        content = [t for t in between if t.pos not in ("PUNCT", "AUX", "ADV") and t.lower not in
+                   S.SKIPPABLE[an.language] and not S.tok_is_clitic(t)]  # fmt: skip
+        limit = an.tok_at(ctx.after[1]) if ctx.after[1] < len(an.text) else len(an.toks)
+        if not content:
+            return S.subject_after(an, doc.ents, cue.last, limit)
+        return S.subject_before(an, doc.ents, cue.first, a_first)
+    b_first = an.tok_at(ctx.before[0])
+    verb = an.toks[cue.first]
+    nxt = an.toks[cue.last] if cue.last < len(an.toks) else None
+    if nxt is not None and S.tok_is_clitic(nxt):
+        for t in an.toks[cue.last : cue.last + 2]:
+            if t.lower in S.PERSON_PRONOUNS[an.language]:
+                return S.Subject(t.i, t.i + 1, "pronoun")
+    participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
+    if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
+        return _sentence_subject(doc, ctx.before[0], verb.start)
+    sub = S.subject_before(an, doc.ents, cue.first, b_first)
+    if sub is None:
+        return _sentence_subject(doc, ctx.before[0], verb.start)
+    return sub
+
+
+def _sentence_subject(doc: Doc, start: int, end: int) -> S.Subject | None:
+    """The topic of a sentence: its first person, else organisation, else pronoun, else the
+    noun phrase it opens with."""
+    an = doc.an
+    a, b = an.tok_at(start), an.tok_at(end)
+    found: dict[str, S.Subject] = {}
+    for k in range(a, min(b, a + 60)):
+        if doc.in_quote(an.toks[k].start):
+            continue
+        e = S.entity_at(an, doc.ents, k)
+        if e is not None and e[2] in ("PERSON", "ORG") and e[0] == k:
+            found.setdefault(e[2], S.Subject(e[0], e[1], "entity"))
+        t = an.toks[k]
+        if t.pos == "PRON" and t.lower in S.PERSON_PRONOUNS[an.language] and t.lower not in S.READER_PRONOUNS:
+            found.setdefault("pronoun", S.Subject(k, k + 1, "pronoun"))
+    for kind in ("PERSON", "ORG", "pronoun"):
+        if kind in found:
+            return found[kind]
+    k = a
+    while k < b and an.toks[k].pos in ("ADP", "SCONJ", "CCONJ", "ADV", "PUNCT"):
+        k += 1
+    if k < b:
+        sub = S.noun_phrase_at(an, doc.ents, k, b)
+        if sub is not None and sub.kind == "description":
+            return sub
+    return None
+
+
+def _previous_ends_with_colon(text: str, sp: QuoteSpan) -> bool:
+    head = text[: sp.open_at].rstrip()
+    return head.endswith(":")
+
+
+def _previous_sentence_start(doc: Doc, sp: QuoteSpan) -> int:
+    k = bisect.bisect_left(doc.sent_starts, sp.open_at) - 1
+    return doc.sent_starts[k] if k >= 0 else 0
+
+
+def _paragraph_topic(doc: Doc, sp: QuoteSpan, ctx: C.Context) -> Attribution | None:
+    """No cue and no previous speaker: the person the paragraph is about, if it names one."""
+    an = doc.an
+    ps = doc.sent_starts[max(0, bisect.bisect_right(doc.sent_starts, sp.open_at) - 1)]
+    par_start = max(p[0] for p in paragraphs(an.text) if p[0] <= sp.open_at) if an.text else 0
+    start = min(ps, par_start)
+    for a, b, label in doc.ents:
+        pos = an.toks[a].start
+        if pos < start or doc.in_quote(pos):
+            continue
+        if pos >= sp.open_at:
+            break
+        if label == "PERSON":
+            return _resolve(doc, S.Subject(a, b, "entity"), None, pos)
+    return None
+
+
+def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution:
+    an = doc.an
+    mention = S.subject_text(an, sub)
+    if sub.kind == "pronoun":
+        target = resolve_pronoun(doc, sub.first)
+        if target:
+            return Attribution(target, mention, cue, True, pos)
+        return Attribution(mention, mention, cue, False, pos)
+    canon = doc.canonical_of(sub)
+    if canon is not None:
+        people = [c for c, lab in doc.ent_label.items() if lab == "PERSON"]
+        ent_text = mention
+        if sub.kind == "description" or len(mention.split()) > len(canon.split()) + 2:
+            # "Le documentaire d'Al Jazeera" -> Al Jazeera, but a role stays a role
+            noun = S.head_noun(an, sub)
+            if noun and S.is_role(noun) and doc.ent_label.get(canon) != "PERSON":
+                txt = S.strip_determiner(mention, an.language)
+                return Attribution(txt, mention, cue, False, pos)
+            if noun:
+                doc.descriptions.append((an.toks[sub.first].start, noun, canon))
+                doc.descriptions.sort()
+        if len(canon.split()) == 1 and doc.ent_label.get(canon) == "PERSON":
+            full = S.fuzzy_person(canon, people)
+            if full:
+                canon = full
+        return Attribution(canon, "" if ent_text == canon else ent_text, cue, True, pos)
+    if sub.kind == "description":
+        noun = S.head_noun(an, sub)
+        if noun and S.is_definite(an, sub):
+            target = doc.description_target(noun, an.toks[sub.first].start)
+            if target:
+                return Attribution(target, mention, cue, True, pos)
+        # a role of a described organisation: "la porte-parole de la fédération"
+        resolved = _resolve_inner_description(doc, sub)
+        txt = S.strip_determiner(resolved or mention, an.language)
+        return Attribution(txt, mention, cue, False, pos)
+    return Attribution(mention, mention, cue, False, pos)
+
+
+def _resolve_inner_description(doc: Doc, sub: S.Subject) -> str | None:
+    an = doc.an
+    for k in range(sub.first, sub.last - 1):
+        if an.toks[k].lower in S.OF_WORDS:
+            inner = S.noun_phrase_at(an, doc.ents, k + 1, sub.last)
+            if inner is None or inner.kind != "description" or not S.is_definite(an, inner):
+                return None
+            noun = S.head_noun(an, inner)
+            target = doc.description_target(noun, an.toks[sub.first].start) if noun else None
+            if target:
+                head = an.text[an.toks[sub.first].start : an.toks[k].end]
+                return f"{head} {target}"
+    return None
+
+
+def resolve_pronoun(doc: Doc, k: int) -> str | None:
+    """Walk back sentence by sentence (at most eight) from the pronoun: a quote's resolved
+    speaker or a person in subject position wins; a person inside a prepositional phrase or an
+    apposition is kept as a fallback; a sentence whose subject is the same pronoun passes the
+    search on to the sentences before it."""
+    an = doc.an
+    pos = an.toks[k].start
+    plural = S.pronoun_number(an, k) == "p"
+    si = bisect.bisect_right(doc.sent_starts, pos) - 1
+    fallback: str | None = None
+    for back in range(0, 8):
+        j = si - back
+        if j < 0:
+            break
+        s_start = doc.sent_starts[j]
+        s_end = pos if back == 0 else doc.sent_starts[j + 1] if j + 1 < len(doc.sent_starts) else len(an.text)
+        found, weak = _sentence_person(doc, s_start, s_end, plural)
+        if found:
+            return found
+        if weak and fallback is None:
+            fallback = weak
+    return fallback
+
+
+def _sentence_person(doc: Doc, start: int, end: int, plural: bool) -> tuple[str | None, str | None]:
+    an = doc.an
+    speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
+    for _p, spk, named, label in reversed(speakers):
+        if named and (plural or label == "PERSON"):
+            return spk, None
+        if plural and not named:
+            return spk, None
+    if plural:
+        return None, None
+    weak: str | None = None
+    for a, _b, label in doc.ents:
+        p = an.toks[a].start
+        if p < start:
+            continue
+        if p >= end:
+            break
+        if label != "PERSON" or doc.in_quote(p):
+            continue
+        if _subject_position(doc, a):
+            return doc.ent_canon[a], None
+        if weak is None:
+            weak = doc.ent_canon[a]
+    return None, weak
+
+
+def _subject_position(doc: Doc, a: int) -> bool:
+    """Not inside a prepositional phrase nor an apposition after a noun."""
+    an = doc.an
+    k = a - 1
+    while k >= 0 and (an.toks[k].pos in ("NOUN", "ADJ", "DET", "CCONJ") and not an.toks[k].text[:1].isupper()
+                      or an.toks[k].lower.rstrip(".") in S.TITLES):  # fmt: skip
+        k -= 1  # "le journaliste et commentateur sportif Thierry Roland"
+    if k < 0:
+        return True
+    t = an.toks[k]
+    if t.lower in S.PREPOSITIONS or t.pos == "ADP":
+        return False
+    if t.text == "," and k > 0 and an.toks[k - 1].pos in ("NOUN", "ADV", "PROPN", "ADJ"):
+        return False
+    return True

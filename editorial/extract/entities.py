@@ -1,0 +1,316 @@
+"""Named entities: spaCy NER, repaired and completed, then grouped under canonical names.
+
+Steps, each a general rule rather than a list of fixes:
+1. NER mentions (PERSON / ORG / LOC), plus the newsroom name list (`editorial/data/names.txt`).
+2. Cleaning: titles (Dr, M., Mme, Professor), possessives, French elisions and leading
+   articles are cut off; lone common acronyms (AI, CEO) and lowercase spans are dropped.
+3. Organisation evidence from the text: a name followed by ", a company/startup…", listed
+   after "companies like/such as", ending in an organisation word (AI, Labs, Inc) or written
+   in CamelCase is an ORG wherever it occurs.
+4. Document consistency: every other occurrence of a name already found is a mention too.
+5. Canonical names: surnames and first names join the full name, acronyms join the
+   expansion the article gives, the longest form names the entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from editorial.extract.analysis import Analysis
+from editorial.extract.lexicon import ORG_INTRODUCERS, ORG_SUFFIXES, TITLES
+from editorial.model import EntityMention, EntitySummary, Language
+
+NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names.txt"
+# Frequent capitalised acronyms that are not names (the small models tag "AI" as a place).
+COMMON_ACRONYMS = frozenset(
+    """AI IA LLM LLMS CEO CTO CFO COO GDP PIB PDF API IT TV PR HR IPO ROI KPI SaaS USB GPS DNA
+    ADN HIV VIH COVID AIDS SIDA CO2 PhD MBA FAQ UTC GMT BBC?""".replace("?", "").split()
+)
+_LEAD_ARTICLES = re.compile(r"^(?:the|The|le|Le|la|La|les|Les|l['’]|L['’]|d['’]|D['’])\s*")
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z]")
+_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&.'’-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON / ORG / LOC
+    fixed: bool = False  # from the name list or text evidence: NER may not relabel it
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    name: str
+    label: str
+    canonical: str
+
+
+@lru_cache(maxsize=4)
+def load_names(path: Path = NAMES_FILE) -> tuple[NameEntry, ...]:
+    """The newsroom name list: `Name<TAB>LABEL[<TAB>Canonical]`, `#` comments, blank lines."""
+    entries: list[NameEntry] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    for line in lines:
+        line = line.split("#", 1)[0].rstrip() if not line.lstrip().startswith("#") else ""
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("\t")]
+        if len(parts) < 2 or parts[1] not in ("PERSON", "ORG", "LOC"):
+            continue
+        canonical = parts[2] if len(parts) > 2 and parts[2] else parts[0]
+        entries.append(NameEntry(parts[0], parts[1], canonical))
+    return tuple(entries)
+
+
+def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Cut titles, leading articles/elisions and possessives off a name span."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        s = text[start:end]
+        m = _LEAD_ARTICLES.match(s)
+        if m and m.end() < len(s):
+            start += m.end()
+            changed = True
+            continue
+        first = re.match(r"([\w]+)(\.?)\s+", s)
+        if first and first.group(1).lower() in TITLES and re.match(r"[A-ZÀ-Þ]", s[first.end():]):
+            start += first.end()
+            changed = True
+    s = text[start:end]
+    m = _POSSESSIVE.search(s)
+    if m and m.start() > 0:
+        end -= len(m.group())
+    while end > start and text[end - 1] in " .,;:-–—'’\"»«“”":
+        if text[end - 1] == "." and re.search(r"\b[A-Z]\.$|\b[A-Z]\.[A-Z]\.$", text[start:end]):
+            break  # "U.S." keeps its dot
+        end -= 1
+    while start < end and text[start] in " ,;:-–—'’\"»«“”(":
+        start += 1
+    return start, end
+
+
+def _valid(text: str) -> bool:
+    if len(text) < 2 or not any(ch.isupper() for ch in text[:1] + text):
+        return False
+    if not text[0].isupper() and not text[0].isdigit():
+        return False
+    words = text.split()
+    if len(words) == 1 and (text.upper() in COMMON_ACRONYMS or text in COMMON_ACRONYMS):
+        return False
+    return not (len(words) == 1 and text.lower() in TITLES)
+
+
+def ner_mentions(an: Analysis) -> list[Mention]:
+    out = []
+    for e in an.ents:
+        s, t = clean_span(an.text, e.start, e.end)
+        if t <= s:
+            continue
+        txt = an.text[s:t]
+        if "\n" in txt or not _valid(txt):
+            continue
+        label = e.label
+        if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
+            label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
+        out.append(Mention(s, t, txt, label))
+    return out
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
+
+
+def list_mentions(text: str, names: tuple[NameEntry, ...]) -> list[Mention]:
+    out = []
+    for entry in names:
+        for m in _name_pattern(entry.name).finditer(text):
+            out.append(Mention(m.start(), m.end(), entry.name, entry.label, fixed=True))
+    return out
+
+
+def evidence_orgs(an: Analysis, language: Language) -> set[str]:
+    """Names the text itself shows to be organisations."""
+    text = an.text
+    names: set[str] = set()
+    intro = "|".join(sorted(ORG_INTRODUCERS[language], key=len, reverse=True))
+    name = r"([A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|de|of|du|des))*(?<![\s&]))"
+    # "OpenAI, a much smaller company than Google" / "Febelfin, la fédération"
+    for m in re.finditer(name + r",\s+(?:a|an|the|une?|la|le|l['’])\s+(?:[\w-]+\s+){0,3}?(?:"
+                         + intro + r")s?\b", text):  # fmt: skip
+        names.add(m.group(1))
+    # "companies like Mistral AI and Hugging Face", "des entreprises comme X et Y"
+    plural = r"(?:companies|firms|startups|start-ups|groups|labs|organi[sz]ations|institutions|" \
+             r"entreprises|sociétés|groupes|organisations|institutions)"
+    for m in re.finditer(plural + r"\s+(?:like|such as|including|comme|dont|telles? que)\s+"
+                         r"((?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)(?:(?:,\s+|\s+(?:and|et|or|ou)\s+)"
+                         r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)*)", text):  # fmt: skip
+        for part in re.split(r",\s+|\s+(?:and|et|or|ou)\s+", m.group(1)):
+            names.add(part.strip())
+    # "the startup Hugging Face", "la société Mistral AI"
+    for m in re.finditer(r"\b(?:the|la|le|l['’])\s*(?:" + intro + r")\s+" + name, text):
+        names.add(m.group(1))
+    return {n for n in names if n and _valid(n) and n.lower() not in TITLES}
+
+
+def _suffix_org(txt: str) -> bool:
+    words = txt.split()
+    return len(words) >= 2 and words[-1].lower().rstrip(".") in ORG_SUFFIXES
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def merge_mentions(base: list[Mention], priority: list[Mention]) -> list[Mention]:
+    """`priority` mentions win over overlapping `base` mentions."""
+    out = list(priority)
+    pri = sorted(priority, key=lambda m: m.start)
+    for m in base:
+        if not any(_overlaps(m, p) for p in pri):
+            out.append(m)
+    out.sort(key=lambda m: (m.start, -m.end))
+    flat: list[Mention] = []
+    for m in out:
+        if flat and _overlaps(flat[-1], m):
+            if (m.end - m.start) > (flat[-1].end - flat[-1].start) and not flat[-1].fixed:
+                flat[-1] = m
+            continue
+        flat.append(m)
+    return flat
+
+
+def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Every other occurrence of a found name is a mention too, with the name's majority label."""
+    labels: dict[str, Counter[str]] = {}
+    for m in mentions:
+        labels.setdefault(m.text, Counter())[m.label] += 3 if m.fixed else 1
+    extra: list[Mention] = []
+    for name, cnt in labels.items():
+        label = cnt.most_common(1)[0][0]
+        if len(name) < 3 and not name.isupper():
+            continue
+        for mm in _name_pattern(name).finditer(text):
+            extra.append(Mention(mm.start(), mm.end(), name, label))
+    relabeled = [replace(m, label=labels[m.text].most_common(1)[0][0]) for m in mentions]
+    return merge_mentions(extra, relabeled)
+
+
+def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> list[Mention]:
+    """Flat, non-overlapping name mentions of the text, in order."""
+    names = load_names() if names is None else names
+    ner = ner_mentions(an)
+    orgs = evidence_orgs(an, an.language)
+    forced: list[Mention] = []
+    for name in orgs:
+        for m in _name_pattern(name).finditer(an.text):
+            forced.append(Mention(m.start(), m.end(), name, "ORG", fixed=True))
+    ner = [replace(m, label="ORG") if _suffix_org(m.text) and m.label != "LOC" else m for m in ner]
+    mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
+    return propagate(an.text, mentions)
+
+
+# --- canonical names ---------------------------------------------------------------------------
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w[:1].isupper())
+
+
+def canonicalise(
+    text: str, mentions: list[Mention], names: tuple[NameEntry, ...] | None = None
+) -> dict[int, str]:
+    """Canonical name for each mention (by index into `mentions`)."""
+    names = load_names() if names is None else names
+    aliases = {e.name: e.canonical for e in names}
+    canon: dict[int, str] = {}
+    full_people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.text.split()) >= 2]
+    long_forms = [(i, m) for i, m in enumerate(mentions) if len(m.text.split()) >= 2]
+    # acronyms the article expands: "Johnson Space Center (JSC)" or "JSC (Johnson Space Center)"
+    expansions: dict[str, str] = {}
+    for m in mentions:
+        after = re.match(r"\s*\(([A-Z][A-Z&.]{1,9})\)", text[m.end : m.end + 14])
+        if after:
+            expansions[after.group(1)] = m.text
+    for m in mentions:
+        if re.fullmatch(r"[A-Z][A-Z&.]{1,9}", m.text):
+            continue
+        words = [w for w in m.text.replace("-", " ").split() if w.lower() not in ("of", "and", "de", "du", "des", "the", "for", "&")]
+        if len(words) >= 2:
+            expansions.setdefault(_acronym(words), m.text)
+    for i, m in enumerate(mentions):
+        if m.text in aliases:
+            canon[i] = aliases[m.text]
+            continue
+        if m.text in expansions and m.label != "PERSON":
+            canon[i] = expansions[m.text]
+            continue
+        words = m.text.split()
+        target = None
+        if m.label == "PERSON" or len(words) == 1 or re.fullmatch(r"[A-Z]\.\s*\S+", m.text):
+            target = _person_full_name(i, m, full_people if m.label == "PERSON" else long_forms)
+        canon[i] = target or m.text
+    # a short form takes the label/canonical of its full form; long forms of one entity agree
+    return canon
+
+
+def _person_full_name(i: int, m: Mention, pool: list[tuple[int, Mention]]) -> str | None:
+    words = m.text.split()
+    initial = re.fullmatch(r"([A-Z])\.\s*(\S+)", m.text)
+    cands: list[tuple[int, str]] = []
+    for j, f in pool:
+        fw = f.text.split()
+        if len(fw) <= len(words) or f.text == m.text:
+            continue
+        if initial:
+            ok = fw[-1] == initial.group(2) and fw[0][0] == initial.group(1)
+        elif len(words) == 1:
+            ok = words[0] in (fw[-1], fw[0]) or (len(fw) > 2 and words[0] == " ".join(fw[-2:]))
+        else:
+            ok = " ".join(fw[-len(words):]) == m.text or " ".join(fw[: len(words)]) == m.text
+        if ok:
+            cands.append((j, f.text))
+    if not cands:
+        return None
+    before = [c for c in cands if c[0] < i]
+    if before:
+        return before[-1][1]  # the nearest full name before the short form
+    return cands[0][1]
+
+
+def build_entities(
+    text: str, mentions: list[Mention], canon: dict[int, str]
+) -> tuple[tuple[EntityMention, ...], tuple[EntitySummary, ...]]:
+    groups: dict[str, list[int]] = {}
+    for i, _m in enumerate(mentions):
+        groups.setdefault(canon[i], []).append(i)
+    label_of: dict[str, str] = {}
+    for c, idx in groups.items():
+        votes: Counter[str] = Counter()
+        for i in idx:
+            m = mentions[i]
+            votes[m.label] += (5 if m.fixed else 1) + (2 if m.text == c else 0)
+        label_of[c] = votes.most_common(1)[0][0]
+    ems = tuple(
+        EntityMention(text=m.text, label=label_of[canon[i]], canonical=canon[i],  # type: ignore[arg-type]
+                      start=m.start, end=m.end)  # fmt: skip
+        for i, m in enumerate(mentions)
+    )
+    first = {c: min(mentions[i].start for i in idx) for c, idx in groups.items()}
+    summary = tuple(
+        EntitySummary(canonical=c, label=label_of[c], count=len(idx),  # type: ignore[arg-type]
+                      forms=dict(Counter(mentions[i].text for i in idx)))  # fmt: skip
+        for c, idx in sorted(groups.items(), key=lambda kv: (-len(kv[1]), first[kv[0]]))
+    )
+    return ems, summary
+
+
+_ = _NAME_WORD  # kept for callers matching capitalised words
