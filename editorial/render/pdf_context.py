@@ -97,10 +97,10 @@ class ReportContext:
     date_display: str
     language_name: str
     reading_minutes: int
-    word_count: int
     brand: str
     kicker: str  # the line above the title: tags or brand
     title_size: str  # s | m | l | xl: the cover title's scale, from its length
+    cover_layout: str  # anchored (quote at the foot of the cover) | flow (crowded cover)
     cover_quote: QuoteView | None
     facts: tuple[Fact, ...]
     top_entities: tuple[str, ...]
@@ -172,6 +172,13 @@ def title_size(title: str) -> str:
     return "xl" if n <= 40 else "l" if n <= 75 else "m" if n <= 130 else "s"
 
 
+def cover_layout(title: str, standfirst: str, quote: str) -> str:
+    """'anchored' when title, standfirst and quote surely fit on the cover with the quote at its
+    foot; 'flow' otherwise (the quote then follows the byline and may push onto page 2)."""
+    weight = 2.4 * len(title) + len(standfirst) + 1.7 * len(quote)
+    return "anchored" if weight <= 950 else "flow"
+
+
 def _containing_block(blocks: tuple[tuple[str, Block], ...], offset: int) -> str:
     for block_id, block in blocks:
         if block.start <= offset < max(block.end, block.start + 1):
@@ -179,18 +186,25 @@ def _containing_block(blocks: tuple[tuple[str, Block], ...], offset: int) -> str
     return ""
 
 
+# Tried in order; the first pattern that matches anywhere in the article wins.
 _ROLE_PATTERNS = {
     "en": (
-        r"{name},\s+(?P<role>(?:a|an|the|who|whose|former|chief|head|director|founder|co-founder|"
-        r"president|minister|professor|CEO|senior)\b[^.;:!?()\"“”]*?)(?:,|\.|;|\s+(?:said|says|told|"
-        r"explains|explained|argues|argued)\b)",
-        r"{name}\s+(?:is|was)\s+(?P<role>(?:a|an|the)\s[^.;:!?\"“”]*?)(?:\.|;|,\s+(?:who|whose|and)\b)",
+        # apposition: "NAME, a former minister, ..." / "NAME, chief executive of X, said"
+        r"{name},\s+(?P<role>(?:a|an|the|former|chief|head|director|founder|co-founder|president|"
+        r"minister|professor|CEO|senior|deputy|spokesman|spokeswoman|spokesperson)\b"
+        r"[^.;:!?()\"“”]*?)(?:,|\.|;|\s+(?:said|says|told|explains|explained|argues|argued)\b)",
+        # "NAME is an AI entrepreneur whose career ..."
+        r"{name}\s+(?:is|was)\s+(?P<role>(?:a|an|the)\s[^.;:!?\"“”]*?)(?:\.|;|,\s+(?:who|and)\b)",
+        # "NAME, who founded two start-ups, ..."
+        r"{name},\s+(?P<role>(?:who|whose)\b[^.;:!?()\"“”]*?)(?:,|\.|;)",
     ),
     "fr": (
         r"{name},\s+(?P<role>(?:le|la|l[’']|les|un|une|ancien|ancienne|directeur|directrice|"
         r"président|présidente|ministre|professeur|professeure|fondateur|fondatrice|porte-parole|"
-        r"qui|dont)\b[^.;:!?()\"«»]*?)(?:,|\.|;)",
+        r"secrétaire|chef|cheffe|maire|député|députée|sénateur|sénatrice)\b[^.;:!?()\"«»]*?)"
+        r"(?:,|\.|;)",
         r"{name}\s+(?:est|était)\s+(?P<role>(?:un|une|le|la|l[’'])\s?[^.;:!?\"«»]*?)(?:\.|;)",
+        r"{name},\s+(?P<role>(?:qui|dont)\b[^.;:!?()\"«»]*?)(?:,|\.|;)",
     ),
 }
 
@@ -198,22 +212,18 @@ _ROLE_PATTERNS = {
 def speaker_role(name: str, article: Article) -> str:
     """The description the article gives a speaker (an apposition or 'NAME is a ...'), or ''.
 
-    The first match in reading order wins; descriptions over ROLE_MAX_WORDS words are dropped.
+    Patterns are tried in order of how much they say about the person; descriptions over
+    ROLE_MAX_WORDS words are skipped.
     """
     if not name or len(name) < 3:
         return ""
-    found: list[tuple[int, str]] = []
     for pattern in _ROLE_PATTERNS.get(article.language, _ROLE_PATTERNS["en"]):
         regex = re.compile(pattern.format(name=re.escape(name)))
         for match in regex.finditer(article.text):
             role = " ".join(match["role"].split()).rstrip(",")
             if 1 <= len(role.split()) <= ROLE_MAX_WORDS:
-                found.append((match.start(), role))
-                break
-    if not found:
-        return ""
-    role = min(found)[1]
-    return role[:1].upper() + role[1:]
+                return role[:1].upper() + role[1:]
+    return ""
 
 
 # -- body ---------------------------------------------------------------------------------------
@@ -461,10 +471,12 @@ def build_context(
         date_display=format_date(article.date, t) if article.date else "",
         language_name=t["common.language_name"],
         reading_minutes=reading_minutes(words_n),
-        word_count=words_n,
         brand=brand,
         kicker=" · ".join(article.tags[:3]) if article.tags else brand,
         title_size=title_size(article.title),
+        cover_layout=cover_layout(
+            article.title, article.standfirst, cover_quote.text if cover_quote else ""
+        ),
         cover_quote=cover_quote,
         facts=facts,
         top_entities=leaders,

@@ -21,6 +21,8 @@ _FR_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"[ \u00a0\u2009]+([;!?])"), NNBSP + r"\1"),
     # Only a colon already preceded by a space: "http://" and "10:30" stay as they are.
     (re.compile(r"[ \u202f\u2009]+:"), NBSP + ":"),
+    # Digit groups ("700 000 euros") never break across lines.
+    (re.compile(r"(?<=\d)[ \u00a0](?=\d{3}\b)"), NNBSP),
 )
 _QUOTE_MARKS: dict[str, tuple[str, str]] = {
     "en": ("\u201c", "\u201d"),
