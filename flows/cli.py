@@ -19,6 +19,8 @@ OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_HOME": str(PROJECT_ROOT / ".prefect"),
     "PREFECT_LOGGING_LEVEL": "WARNING",
+    # The temporary server needs more than the default 20 s on a busy 2-core machine.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 
@@ -115,28 +117,45 @@ def cmd_run(args: argparse.Namespace) -> int:
     def on_result(r: ArticleResult) -> None:
         bar.update(task_id, advance=1, description=f"{r.status:7} {Path(r.source).name}")
 
+    out = Path(args.out)
+    jobs = [pipeline.Job(source=s, formats=tuple(args.formats), force=args.force,
+                         pdf_variant=args.pdf_variant, language=args.language)
+            for s in pipeline.discover(args.paths)]  # fmt: skip
+    todo = [j for j in jobs if not pipeline.is_fresh(j, pipeline.job_key(j, settings), out)]
     with bar:
-        if args.no_prefect:
-            jobs = [pipeline.Job(source=s, formats=tuple(args.formats), force=args.force,
-                                 pdf_variant=args.pdf_variant, language=args.language)
-                    for s in pipeline.discover(args.paths)]  # fmt: skip
-            results = pipeline.run_batch(jobs, out_dir=Path(args.out), settings=settings,
+        if not todo:
+            # Nothing new or changed: no flow run, no worker, no Prefect server to start.
+            results = [pipeline.skipped(j, out) for j in jobs]
+            for r in results:
+                on_result(r)
+            from editorial import store
+
+            store.write_run_report(out, results)
+        elif args.no_prefect:
+            results = pipeline.run_batch(jobs, out_dir=out, settings=settings,
                                          workers=workers, on_result=on_result)  # fmt: skip
         else:
+            # Workers load their models while Prefect starts (its temporary server takes seconds).
+            pool = pipeline.WorkerPool(min(workers, len(todo)), settings)
+            pool.prestart()
             from flows import publish
 
             publish.on_result_hook = on_result
-            state = publish.publish_sources(
-                paths=args.paths, out_dir=args.out, formats=args.formats, force=args.force,
-                workers=workers, pdf_variant=args.pdf_variant, language=args.language,
-                return_state=True,
-            )  # fmt: skip
+            publish.prestarted_pool = pool
+            try:
+                state = publish.publish_sources(
+                    paths=args.paths, out_dir=args.out, formats=args.formats, force=args.force,
+                    workers=workers, pdf_variant=args.pdf_variant, language=args.language,
+                    return_state=True,
+                )  # fmt: skip
+            finally:
+                pool.close()
             data = state.result(raise_on_failure=False)
             if not isinstance(data, list):
                 print(f"editorial: the flow run failed: {state.message}", file=sys.stderr)
                 return 1
             results = [ArticleResult.model_validate(r) for r in data]
-    return summarise(results, Path(args.out), console)
+    return summarise(results, out, console)
 
 
 def summarise(results: list, out: Path, console: object) -> int:  # type: ignore[type-arg]
