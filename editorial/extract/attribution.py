@@ -30,9 +30,13 @@ class Doc:
     ent_canon: dict[int, str] = field(default_factory=dict)  # first token -> canonical
     ent_label: dict[str, str] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)
+    ent_starts: list[int] = field(default_factory=list)
+    _q_starts: list[int] = field(default_factory=list)
+    _q_ends: list[int] = field(default_factory=list)
     descriptions: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, noun, canonical)
     resolved: list[tuple[int, str, bool, str]] = field(default_factory=list)  # quotes so far
     name_words: list[tuple[int, str, str]] = field(default_factory=list)  # ORG name words
+    unnamed: list[tuple[int, str, str]] = field(default_factory=list)  # unnamed sources so far
 
     def build(self) -> None:
         an = self.an
@@ -45,6 +49,9 @@ class Doc:
             self.ent_canon[a] = self.canon[i]
         for i, m in enumerate(self.mentions):
             self.ent_label.setdefault(self.canon[i], m.label)
+        self.ent_starts = [an.toks[a].start for a, _b, _l in self.ents]
+        self._q_starts = [sp.open_at for sp in self.spans]
+        self._q_ends = [sp.outer_end for sp in self.spans]
         starts = {p[0] for p in paragraphs(an.text)}
         inside = [(sp.start, sp.end) for sp in self.spans]
         for m in C._BOUNDARY.finditer(an.text):
@@ -60,7 +67,8 @@ class Doc:
         return None
 
     def in_quote(self, pos: int) -> bool:
-        return any(sp.open_at <= pos < sp.outer_end for sp in self.spans)
+        k = bisect.bisect_right(self._q_starts, pos) - 1
+        return k >= 0 and pos < self._q_ends[k]
 
     def _collect_descriptions(self) -> None:
         """Nouns the article ties to a name: "team member X", "son complice de toujours, X",
@@ -86,6 +94,11 @@ class Doc:
         comma = k >= 0 and an.toks[k].text == ","
         if comma:
             k -= 1
+            sub = S._np_ending_at(an, self.ents, k, max(0, k - 8)) if k >= 0 else None
+            if sub is not None and sub.kind == "description":
+                noun = S.head_noun(an, sub)
+                if noun:
+                    return [noun]
         for _ in range(4):  # "son complice de toujours, X": skip a short complement
             if k < 0 or S.entity_at(an, self.ents, k) is not None:
                 return []
@@ -232,12 +245,13 @@ def _is_quotation(doc: Doc, sp: QuoteSpan, ctx: C.Context, has_cue: bool, att: A
     if sp.continues or sp.dialogue_turn:
         return True
     title_case = all(w[:1].isupper() or w.lower() in SMALL_WORDS or w[:1].isdigit() for w in words)
-    if title_case and len(words) <= 12 and qtext.rstrip()[-1:] not in ".!?…" and not has_cue:
-        return False
+    unpunctuated = qtext.rstrip()[-1:] not in ".!?…"
+    if title_case and unpunctuated and (len(words) <= 6 or (len(words) <= 12 and not has_cue)):
+        return False  # a title, a name or a nickname
     if len(words) <= 3:
-        if not has_cue or att.cue is None:
-            return False
-        if att.cue.lower() in C.NAMING and title_case:
+        if not has_cue or att.cue is None or att.cue.lower() in C.WEAK_VERBS[doc.an.language] - C.NAMING:
+            return False  # a scare quote
+        if att.cue.lower() in C.NAMING and qtext[:1].isupper():
             return False
     return True
 
@@ -267,13 +281,14 @@ def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
         sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(ae) if ae < len(text) else len(an.toks))
         if sub is not None:
             return _resolve(doc, sub, None, an.toks[k].start)
+    before_cue = _governing_cue(an, before_cues, be, before_text)
     chosen: C.Cue | None = None
-    if before_cues and before_text[-1:] in (":", ",") and (not after_tag or before_text.endswith(":")):
-        chosen = before_cues[-1]
+    if before_cue and before_text[-1:] in (":", ",") and (not after_tag or before_text.endswith(":")):
+        chosen = before_cue
     elif after_tag is not None:
         chosen = after_tag
-    elif before_cues:
-        chosen = before_cues[-1]
+    elif before_cue:
+        chosen = before_cue
     if chosen is not None:
         sub = _subject_for(doc, chosen, ctx)
         if sub is not None:
@@ -285,13 +300,59 @@ def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
         sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(be))
         if sub is not None and sub.kind in ("entity", "pronoun"):
             return _resolve(doc, sub, None, an.toks[k].start)
+    # a cue in the sentence before a quote that opens its own sentence ("X said it was
+    # time to act. "We ...") or a paragraph ("X stated,\n\n"...")
+    if not before_text and not sp.continues and not sp.dialogue_turn:
+        att = _previous_sentence_cue(doc, sp)
+        if att is not None:
+            return att
     # a colon introducing the quote, in this sentence or ending the previous one
     if before_text.endswith(":") or (not before_text and _previous_ends_with_colon(text, sp)):
         start = bs if before_text else _previous_sentence_start(doc, sp)
         sub = _sentence_subject(doc, start, be if before_text else sp.open_at)
-        if sub is not None:
+        if sub is not None and sub.kind in ("entity", "pronoun"):
             return _resolve(doc, sub, None, an.toks[sub.first].start)
     return None
+
+
+def _governing_cue(an: Analysis, cues: list[C.Cue], end: int, before_text: str) -> C.Cue | None:
+    """The cue of the before context that introduces the quote: the last reporting verb
+    ("précise que ..., selon lui, « »" is governed by "précise"), else "according to"/"selon";
+    a weak verb ("thinks", "called") only right before the quote."""
+    verbs = [c for c in cues if c.kind == "verb"]
+    strong = [c for c in verbs if not C.is_weak(c, an.language)]
+    if strong:
+        return strong[-1]
+    sources = [c for c in cues if c.kind == "source"]
+    if sources:
+        return sources[-1]
+    if verbs:
+        c = verbs[-1]
+        gap = [an.toks[k] for k in an.toks_between(an.toks[c.last - 1].end, end)]
+        if len(gap) <= 3:
+            return c
+    return None
+
+
+def _previous_sentence_cue(doc: Doc, sp: QuoteSpan) -> Attribution | None:
+    an, text = doc.an, doc.an.text
+    k = bisect.bisect_right(doc.sent_starts, sp.open_at) - 1
+    if k < 1:
+        return None
+    s0, s1 = doc.sent_starts[k - 1], doc.sent_starts[k]
+    if s1 < sp.open_at and text[s1 : sp.open_at].strip():
+        return None  # the quote does not open its sentence
+    if text[s0:s1].count("\n") > 2 or any(q.open_at < s1 and q.outer_end > s0 for q in doc.spans):
+        return None
+    cues = [c for c in C.find_cues(an, s0, s1, "before") if c.kind == "verb" and not C.is_weak(c, an.language)]
+    if not cues:
+        return None
+    cue = cues[-1]
+    ctx = C.Context(q=-1, par=-1, before=(s0, s1), after=(s1, s1), shared_with_previous=False)
+    sub = _subject_for(doc, cue, ctx)
+    if sub is None:
+        return None
+    return _resolve(doc, sub, cue.text, an.toks[cue.first].start)
 
 
 def _after_tag(an: Analysis, cues: list[C.Cue], start: int) -> C.Cue | None:
@@ -332,6 +393,8 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
         for t in an.toks[cue.last : cue.last + 2]:
             if t.lower in S.PERSON_PRONOUNS[an.language]:
                 return S.Subject(t.i, t.i + 1, "pronoun")
+    if verb.tag == "VBG" and cue.first - 1 >= b_first and S.nounish(an.toks[cue.first - 1]):
+        return S._np_ending_at(an, doc.ents, cue.first - 1, b_first)  # "with one poster writing"
     participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
     if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
         return _sentence_subject(doc, ctx.before[0], verb.start)
@@ -405,6 +468,8 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
             return Attribution(target, mention, cue, True, pos)
         return Attribution(mention, mention, cue, False, pos)
     canon = doc.canonical_of(sub)
+    if canon is not None and sub.kind == "description" and doc.ent_label.get(canon) == "LOC":
+        canon = None  # "Malaysia's Prime Minister": the place is not the speaker
     if canon is not None:
         people = [c for c, lab in doc.ent_label.items() if lab == "PERSON"]
         ent_text = mention
@@ -423,16 +488,37 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
                 canon = full
         return Attribution(canon, "" if ent_text == canon else ent_text, cue, True, pos)
     if sub.kind == "description":
+        agent = _agent(doc, sub)
+        if agent is not None:
+            return _resolve(doc, agent, cue, pos)
         noun = S.head_noun(an, sub)
+        start = an.toks[sub.first].start
         if noun and S.is_definite(an, sub):
-            target = doc.description_target(noun, an.toks[sub.first].start)
+            target = doc.description_target(noun, start)
             if target:
                 return Attribution(target, mention, cue, True, pos)
+            for p, n, earlier in reversed(doc.unnamed):  # "One poster ... The poster wrote"
+                if p < start and n == noun:
+                    return Attribution(earlier, mention, cue, False, pos)
         # a role of a described organisation: "la porte-parole de la fédération"
         resolved = _resolve_inner_description(doc, sub)
         txt = S.strip_determiner(resolved or mention, an.language)
+        if noun:
+            doc.unnamed.append((start, noun, txt))
         return Attribution(txt, mention, cue, False, pos)
     return Attribution(mention, mention, cue, False, pos)
+
+
+def _agent(doc: Doc, sub: S.Subject) -> S.Subject | None:
+    """"the post by an unknown author": the author wrote it."""
+    an = doc.an
+    for k in range(sub.first + 1, sub.last - 1):
+        if an.toks[k].lower in ("by", "par"):
+            j = k + 1
+            if an.toks[j].lower in ("a", "an", "un", "une"):
+                j += 1
+            return S.noun_phrase_at(an, doc.ents, j, sub.last)
+    return None
 
 
 def _resolve_inner_description(doc: Doc, sub: S.Subject) -> str | None:
@@ -451,67 +537,45 @@ def _resolve_inner_description(doc: Doc, sub: S.Subject) -> str | None:
 
 
 def resolve_pronoun(doc: Doc, k: int) -> str | None:
-    """Walk back sentence by sentence (at most eight) from the pronoun: a quote's resolved
-    speaker or a person in subject position wins; a person inside a prepositional phrase or an
-    apposition is kept as a fallback; a sentence whose subject is the same pronoun passes the
-    search on to the sentences before it."""
+    """The person a pronoun at token k stands for: the first person named earlier in its own
+    sentence; else, in its paragraph then in each paragraph before (at most three), the most
+    recent quoted speaker, else the first person the paragraph names (its topic)."""
     an = doc.an
     pos = an.toks[k].start
     plural = S.pronoun_number(an, k) == "p"
     si = bisect.bisect_right(doc.sent_starts, pos) - 1
-    fallback: str | None = None
-    for back in range(0, 8):
-        j = si - back
-        if j < 0:
-            break
-        s_start = doc.sent_starts[j]
-        s_end = pos if back == 0 else doc.sent_starts[j + 1] if j + 1 < len(doc.sent_starts) else len(an.text)
-        found, weak = _sentence_person(doc, s_start, s_end, plural)
+    s_start = doc.sent_starts[si] if si >= 0 else 0
+    if not plural:
+        found = _first_person(doc, s_start, pos)
         if found:
             return found
-        if weak and fallback is None:
-            fallback = weak
-    return fallback
-
-
-def _sentence_person(doc: Doc, start: int, end: int, plural: bool) -> tuple[str | None, str | None]:
-    an = doc.an
-    speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
-    for _p, spk, named, label in reversed(speakers):
-        if named and (plural or label == "PERSON"):
-            return spk, None
-        if plural and not named:
-            return spk, None
-    if plural:
-        return None, None
-    weak: str | None = None
-    for a, _b, label in doc.ents:
-        p = an.toks[a].start
-        if p < start:
+    pars = paragraphs(an.text)
+    pi = max(0, bisect.bisect_right([p[0] for p in pars], pos) - 1)
+    for back in range(0, 4):
+        j = pi - back
+        if j < 0:
+            break
+        start, end = pars[j][0], pos if back == 0 else pars[j][1]
+        speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
+        for _p, spk, named, label in reversed(speakers):
+            if plural or (named and label == "PERSON"):
+                return spk
+        if plural:
             continue
+        found = _first_person(doc, start, end)
+        if found:
+            return found
+    return None
+
+
+def _first_person(doc: Doc, start: int, end: int) -> str | None:
+    an = doc.an
+    a = bisect.bisect_left(doc.ent_starts, start)
+    for a_i in range(a, len(doc.ents)):
+        t0, _b, label = doc.ents[a_i]
+        p = an.toks[t0].start
         if p >= end:
             break
-        if label != "PERSON" or doc.in_quote(p):
-            continue
-        if _subject_position(doc, a):
-            return doc.ent_canon[a], None
-        if weak is None:
-            weak = doc.ent_canon[a]
-    return None, weak
-
-
-def _subject_position(doc: Doc, a: int) -> bool:
-    """Not inside a prepositional phrase nor an apposition after a noun."""
-    an = doc.an
-    k = a - 1
-    while k >= 0 and (an.toks[k].pos in ("NOUN", "ADJ", "DET", "CCONJ") and not an.toks[k].text[:1].isupper()
-                      or an.toks[k].lower.rstrip(".") in S.TITLES):  # fmt: skip
-        k -= 1  # "le journaliste et commentateur sportif Thierry Roland"
-    if k < 0:
-        return True
-    t = an.toks[k]
-    if t.lower in S.PREPOSITIONS or t.pos == "ADP":
-        return False
-    if t.text == "," and k > 0 and an.toks[k - 1].pos in ("NOUN", "ADV", "PROPN", "ADJ"):
-        return False
-    return True
+        if label == "PERSON" and not doc.in_quote(p):
+            return doc.ent_canon[t0]
+    return None

@@ -26,7 +26,8 @@ from editorial.model import Language
 _BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’)\]]*[\s\u00a0\u202f]+(?=[\"“«„A-ZÀ-Þ0-9])")
 AFTER_TAG_MAX_TOKENS = 16
 FR_AUX = frozenset("a ont avait avaient aurait auraient aura est sont était".split())
-NAMING = frozenset("call calls called calling appelle appelé appelait qualifie qualifié".split())
+NAMING = frozenset("call calls called calling label labels labelled labeled labelling labeling dub dubbed "
+                   "nicknamed named appelle appelé appelait qualifie qualifié surnommé".split())
 
 
 @dataclass(frozen=True, slots=True)

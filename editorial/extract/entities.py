@@ -28,8 +28,13 @@ NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names.txt"
 # Frequent capitalised acronyms that are not names (the small models tag "AI" as a place).
 COMMON_ACRONYMS = frozenset(
     """AI IA LLM LLMS CEO CTO CFO COO GDP PIB PDF API IT TV PR HR IPO ROI KPI SaaS USB GPS DNA
-    ADN HIV VIH COVID AIDS SIDA CO2 PhD MBA FAQ UTC GMT BBC?""".replace("?", "").split()
+    ADN HIV VIH COVID AIDS SIDA CO2 PhD MBA FAQ UTC GMT AVC""".split()
 )
+# Capitalised common nouns (by convention) that the small models take for names.
+COMMON_CAPITALISED = frozenset("état etat etats gouvernement parlement église internet web".split())
+NAME_PARTICLES = frozenset("le la de du des van von der den da di dos al el bin ben ibn".split())
+WORK_NOUNS = ("documentaire|reportage|rapport|étude|enquête|sondage|report|study|survey|"
+              "documentary|investigation|poll")
 _LEAD_ARTICLES = re.compile(r"^(?:the|The|le|Le|la|La|les|Les|l['’]|L['’]|d['’]|D['’])\s*")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z]")
@@ -74,6 +79,13 @@ def load_names(path: Path = NAMES_FILE) -> tuple[NameEntry, ...]:
 
 def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Cut titles, leading articles/elisions and possessives off a name span."""
+    inner = text[start:end]
+    paren = inner.find(" (")
+    if paren > 0:
+        end = start + paren
+    marks = [m.end() for m in re.finditer(r"[«»“”\"]\s*", text[start:end])]
+    if marks:
+        start += marks[-1]
     changed = True
     while changed and start < end:
         changed = False
@@ -108,7 +120,10 @@ def _valid(text: str) -> bool:
     words = text.split()
     if len(words) == 1 and (text.upper() in COMMON_ACRONYMS or text in COMMON_ACRONYMS):
         return False
-    return not (len(words) == 1 and text.lower() in TITLES)
+    first = words[0].split("-")[0].lower().rstrip(".")
+    if len(words) == 1 and (first in TITLES or text.lower() in COMMON_CAPITALISED):
+        return False
+    return True
 
 
 def ner_mentions(an: Analysis) -> list[Mention]:
@@ -121,10 +136,19 @@ def ner_mentions(an: Analysis) -> list[Mention]:
         if "\n" in txt or not _valid(txt):
             continue
         label = e.label
+        if an.language == "fr" and label != "PERSON" and _plural_demonym(an.text, s, txt):
+            continue
         if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
             label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
         out.append(Mention(s, t, txt, label))
     return out
+
+
+def _plural_demonym(text: str, start: int, name: str) -> bool:
+    """"les Bulgares", "deux Polonais": a people, not a place or an organisation."""
+    if " " in name or "-" in name or not name.endswith(("s", "x")):
+        return False
+    return bool(re.search(r"\b(?:les|des|aux|deux|trois|quatre|ces|nos|vos|leurs)\s+$", text[max(0, start - 10) : start], re.I))
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
@@ -160,6 +184,10 @@ def evidence_orgs(an: Analysis, language: Language) -> set[str]:
     # "the startup Hugging Face", "la société Mistral AI"
     for m in re.finditer(r"\b(?:the|la|le|l['’])\s*(?:" + intro + r")\s+" + name, text):
         names.add(m.group(1))
+    # "le documentaire d'Al Jazeera", "a report by Human Rights Watch"
+    for m in re.finditer(r"\b(?:" + WORK_NOUNS + r")s?\s+(?:d['’]|de\s+|du\s+|of\s+|by\s+)(?:the\s+)?" + name, text, re.I):
+        if m.group(1)[:1].isupper():
+            names.add(m.group(1))
     return {n for n in names if n and _valid(n) and n.lower() not in TITLES}
 
 
@@ -217,7 +245,53 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
             forced.append(Mention(m.start(), m.end(), name, "ORG", fixed=True))
     ner = [replace(m, label="ORG") if _suffix_org(m.text) and m.label != "LOC" else m for m in ner]
     mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
-    return propagate(an.text, mentions)
+    mentions = join_adjacent(an.text, mentions)
+    mentions = propagate(an.text, mentions)
+    return merge_mentions(short_forms(an.text, mentions), mentions)
+
+
+def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"Dries" + "Mertens" -> one person; "Association des leaders religieux du" + "Mali"
+    -> one organisation."""
+    out: list[Mention] = []
+    for m in mentions:
+        if out:
+            p = out[-1]
+            gap = text[p.end : m.start]
+            same_person = p.label == m.label == "PERSON" and gap == " "
+            if same_person or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text)):
+                out[-1] = Mention(p.start, m.end, text[p.start : m.end], p.label, p.fixed or m.fixed)
+                continue
+            if re.fullmatch(r" (?:du|de|des|of|d['’]|de la) ?", gap) and p.label == "ORG" and m.label == "LOC" \
+                    and p.text.split()[0][:1].isupper() and len(p.text.split()) >= 2:  # fmt: skip
+                out[-1] = Mention(p.start, m.end, text[p.start : m.end], "ORG", p.fixed or m.fixed)
+                continue
+        out.append(m)
+    return out
+
+
+def short_forms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Surnames ("Torres", "Le Pen") and first names ("Marine") of the people named in full,
+    wherever they occur alone."""
+    forms: dict[str, int] = {}
+    for m in mentions:
+        words = m.text.split()
+        if m.label != "PERSON" or len(words) < 2:
+            continue
+        last = words[-1]
+        if len(words) >= 3 and words[-2].lower() in NAME_PARTICLES:
+            last = " ".join(words[-2:])
+        for form in {last, words[0]}:
+            if len(form) >= 3 and form[:1].isupper() and not form.endswith("."):
+                forms[form] = forms.get(form, 0) + 1
+    firsts = Counter(m.text.split()[0] for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2)
+    out: list[Mention] = []
+    for form in forms:
+        if form in firsts and len({m.text for m in mentions if m.label == "PERSON" and m.text.split()[0] == form}) > 1:
+            continue  # two people share this first name
+        for mm in _name_pattern(form).finditer(text):
+            out.append(Mention(mm.start(), mm.end(), form, "PERSON"))
+    return out
 
 
 # --- canonical names ---------------------------------------------------------------------------
@@ -268,7 +342,7 @@ def _person_full_name(i: int, m: Mention, pool: list[tuple[int, Mention]]) -> st
     cands: list[tuple[int, str]] = []
     for j, f in pool:
         fw = f.text.split()
-        if len(fw) <= len(words) or f.text == m.text:
+        if f.text == m.text or (len(fw) <= len(words) and not initial):
             continue
         if initial:
             ok = fw[-1] == initial.group(2) and fw[0][0] == initial.group(1)

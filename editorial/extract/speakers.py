@@ -266,16 +266,16 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
             j = e[1]
             seen_noun = True
             continue
-        if nounish(u):
+        if seen_noun and u.lower in OF_WORDS | {"by", "for", "on", "at", "par"} and j + 1 < limit:
+            j += 1
+            seen_noun = False
+        elif nounish(u):
             seen_noun = True
             j += 1
         elif u.pos in ("ADJ", "NUM", "DET", "PART") or u.lower in ("'s", "’s"):
             if seen_noun and u.pos == "DET":
                 break
             j += 1
-        elif seen_noun and u.lower in OF_WORDS | {"by", "for", "on", "at", "par"} and j + 1 < limit:
-            j += 1
-            seen_noun = False
         else:
             break
     while j > k and not (nounish(an.toks[j - 1]) or an.toks[j - 1].pos == "ADJ") and entity_at(an, ents, j - 1) is None:
