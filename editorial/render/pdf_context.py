@@ -257,7 +257,6 @@ def build_body(
     list_id = ""
     faq_pairs: list[FaqPair] = []
     faq_heading_level = 0  # level of the heading that introduces the FAQ (0: none)
-    last_heading_level = 0
     lead_done = False
     body = [b for b in article.body if b.text.strip() or b.kind == "image"]
 
@@ -283,7 +282,6 @@ def build_body(
         ids[block.start] = block_id
         if block.kind == "heading":
             level = min(6, max(2, block.level - top + 2))
-            last_heading_level = level
             items.append(BodyItem(kind="heading", id=block_id, html=html, level=level))
         elif block.kind == "list_item":
             list_id = list_id or block_id
@@ -310,7 +308,8 @@ def build_body(
         elif block.kind == "blockquote":
             items.append(BodyItem(kind="blockquote", id=block_id, html=html))
         else:
-            lead = not lead_done and last_heading_level == 0
+            # The article's first paragraph gets the drop cap, even under an opening heading.
+            lead = not lead_done and len([i for i in items if i.kind != "heading"]) == 0
             lead_done = True
             items.append(
                 BodyItem(kind="paragraph", id=block_id, html=initial(html) if lead else html, lead=lead)
@@ -364,6 +363,11 @@ def _quote_view(quote: Quote, article: Article, targets: tuple[tuple[str, Block]
     )
 
 
+def _capitalised(name: str) -> str:
+    """'porte-parole de la fédération' -> 'Porte-parole de la fédération' (a heading)."""
+    return name[:1].upper() + name[1:]
+
+
 def build_speakers(
     article: Article, extraction: Extraction, targets: tuple[tuple[str, Block], ...], t: dict[str, str]
 ) -> tuple[SpeakerView, ...]:
@@ -379,7 +383,7 @@ def build_speakers(
         seen.add(key)
         groups.setdefault(quote.speaker, []).append(_quote_view(quote, article, targets))
     speakers = [
-        SpeakerView(name=plain(name, article.language), role=plain(speaker_role(name, article), article.language),
+        SpeakerView(name=_capitalised(plain(name, article.language)), role=plain(speaker_role(name, article), article.language),
                     quotes=tuple(views))
         for name, views in groups.items()
         if name
