@@ -10,7 +10,7 @@ import os
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +35,12 @@ class Limits(Section):
     render_timeout: float = 60.0  # seconds per article for all renderers
     nlp_timeout: float = 120.0  # seconds per article for extraction
     worker_memory_mb: int = 2048  # address-space limit of a worker process
+    max_unpacked_bytes: int = 50_000_000  # DOCX/ODT: total size of the unzipped members
+    max_zip_entries: int = 2_000  # DOCX/ODT: members in the container
+    max_compression_ratio: int = 100  # DOCX/ODT: unpacked/packed size of a member over 1 MB
+    max_token_chars: int = 1_000  # a "word" longer than this is cut before NLP (with a warning)
+    max_nesting: int = 64  # nested lists/quotes/divs deeper than this: too_large
+    job_timeout: float = 0.0  # hard wall clock per article in a worker; 0: sum of the stage limits
 
 
 class Brand(Section):
@@ -59,6 +65,7 @@ class Social(Section):
 class Schedule(Section):
     cron: str = "*/15 * * * *"
     timezone: str = "Europe/Paris"
+    paths: tuple[str, ...] = ("sources",)  # what the scheduled batch publishes (project-relative)
 
 
 class Server(Section):
@@ -69,6 +76,11 @@ class Server(Section):
     auth_string: str = ""  # "user:password"; empty: no authentication
     dask_address: str = ""  # empty: local cluster when the Dask runner is asked for
     workers: int = 2  # worker processes for a batch
+    batch_runner: Literal["processes", "dask"] = "processes"  # where a batch's articles run
+    download_url: str = ""  # public URL of the download app; empty: http://host:download_port
+    download_token: str = ""  # bearer token accepted by the download app (besides auth_string)
+    cors_origins: tuple[str, ...] = ()  # extra origins allowed to call the Prefect API
+    manual_concurrency: int = 2  # runs of the manual deployment at once (one per article)
 
 
 class Settings(Section):

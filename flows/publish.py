@@ -4,7 +4,13 @@
   worker process (models loaded once per worker), so a batch pays neither a flow run nor a
   model load per article. Articles whose content key has not changed are skipped.
 - `publish-article`: one article, one task per stage (ingest, extract, render each format,
-  write), for a person triggering a run from the UI.
+  write). `publish_article` takes plain arguments (Python callers); `publish_article_manual`
+  is the same flow for the UI deployment `publish-article/manual`, its parameter a form
+  (`flows.params.ArticleRequest`), one run at a time per article.
+
+Runs are named after what they process; a failed article's state message names the article
+and the error; per-article artifacts (`flows.artifacts`) go with single-article runs and
+batches of at most `artifacts.PER_ARTICLE_MAX` articles.
 """
 
 from __future__ import annotations
@@ -13,9 +19,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import (
     create_progress_artifact,
     create_table_artifact,
@@ -27,7 +33,7 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from editorial import pipeline, store
-from editorial.config import Settings, load_settings
+from editorial.config import PROJECT_ROOT, Settings, load_settings
 from editorial.errors import EditorialError, TransientError
 from editorial.model import (
     ALL_FORMATS,
@@ -39,8 +45,10 @@ from editorial.model import (
     Language,
     RenderedFile,
 )
+from flows import artifacts
+from flows.params import ArticleRequest, download_url, output_dir
 
-__all__ = ["ArticleFailed", "publish_article", "publish_sources"]
+__all__ = ["ArticleFailed", "publish_article", "publish_article_manual", "publish_sources"]
 
 
 class ArticleFailed(Exception):
@@ -93,7 +101,9 @@ class Progress:
         self, total: int, key: str, on_result: Callable[[ArticleResult], None] | None
     ) -> None:
         self.total, self.done, self.on_result = total, 0, on_result
-        self.artifact_id = create_progress_artifact(0.0, key=key, description="Articles published")
+        self.artifact_id: Any = create_progress_artifact(
+            0.0, key=key, description="Articles published"
+        )
         self._last = 0.0
 
     def advance(self, result: ArticleResult) -> None:
@@ -113,7 +123,35 @@ on_result_hook: Callable[[ArticleResult], None] | None = None
 prestarted_pool: pipeline.WorkerPool | None = None
 
 
-@flow(name="publish-sources", task_runner=ThreadPoolTaskRunner(max_workers=8), log_prints=True)  # type: ignore[arg-type]
+def _batch_run_name() -> str:
+    paths = runtime.flow_run.parameters.get("paths") or ["sources"]
+    return f"publish {', '.join(map(str, paths))[:80]}"
+
+
+def _rename_run(name: str) -> None:
+    """Rename the current flow run (best effort: a name is not worth failing a batch)."""
+    run_id = runtime.flow_run.id
+    if not run_id:
+        return
+    try:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(run_id, name=name[:200])
+    except Exception as exc:  # noqa: BLE001
+        get_run_logger().debug("could not rename the run: %s", exc)
+
+
+def _batch_name(todo: list[tuple[int, pipeline.Job, str]], unchanged: int) -> str:
+    if not todo:
+        return f"nothing changed ({unchanged} unchanged)"
+    names = ", ".join(Path(job.source).name for _, job, _ in todo[:3])
+    more = f" +{len(todo) - 3} more" if len(todo) > 3 else ""
+    return f"publish {len(todo)} changed: {names}{more} ({unchanged} unchanged)"
+
+
+@flow(name="publish-sources", task_runner=ThreadPoolTaskRunner(max_workers=8),  # type: ignore[arg-type]
+      flow_run_name=_batch_run_name, log_prints=True)  # fmt: skip
 def publish_sources(
     paths: list[str] | None = None,
     out_dir: str = "outputs",
@@ -122,8 +160,14 @@ def publish_sources(
     workers: int = 2,
     pdf_variant: str | None = None,
     language: Language | None = None,
+    runner: Literal["processes", "dask"] | None = None,
+    dask_address: str | None = None,
 ) -> State:
-    """Publish every article under `paths` that is new or changed since its last success."""
+    """Publish every article under `paths` that is new or changed since its last success.
+
+    `runner`: "processes" (default: a warm worker-process pool on this machine) or "dask"
+    (each article's stages run on a Dask cluster at `dask_address`, or on a local cluster of
+    `workers` processes when the address is empty); None reads settings.server."""
     logger = get_run_logger()
     settings = load_settings()
     out = Path(out_dir)
@@ -143,7 +187,15 @@ def publish_sources(
     if hook:
         for r in results.values():
             hook(r)
-    if todo:
+    _rename_run(_batch_name(todo, len(results)))
+    runner = runner or settings.server.batch_runner
+    if todo and runner == "dask":
+        logger.info("%d article(s) to publish on Dask, %d unchanged", len(todo), len(results))
+        progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
+        address = settings.server.dask_address if dask_address is None else dask_address
+        _fan_out_dask(todo, results, out=out, settings=settings, workers=workers,
+                      address=address, progress=progress)  # fmt: skip
+    elif todo:
         logger.info("%d article(s) to publish, %d unchanged", len(todo), len(results))
         progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
         global _pool
@@ -167,7 +219,61 @@ def publish_sources(
             _pool = None
     ordered = [results[i] for i in range(len(jobs))]
     store.write_run_report(out, ordered)
+    if 0 < len(todo) <= artifacts.PER_ARTICLE_MAX:
+        base = download_url(settings)
+        for i, _, _ in todo:
+            artifacts.publish_artifacts(results[i], out, base)
     return _final_state(ordered, summary_table=bool(todo))
+
+
+@task(name="produce_article", retries=2, retry_delay_seconds=1, retry_condition_fn=transient_only,
+      cache_policy=NO_CACHE)  # fmt: skip
+def produce_article_task(job: pipeline.Job, settings: Settings) -> pipeline.Produced:
+    """Every stage of one article, wherever the task runs (a Dask worker); writes nothing."""
+    try:
+        return pipeline.produce(job, settings)
+    except EditorialError as exc:
+        info = pipeline.failed(job, exc).error
+        assert info
+        raise ArticleFailed(f"{info.code}: {info.message}") from exc
+
+
+def _fan_out_dask(
+    todo: list[tuple[int, pipeline.Job, str]],
+    results: dict[int, ArticleResult],
+    *,
+    out: Path,
+    settings: Settings,
+    workers: int,
+    address: str,
+    progress: Progress,
+) -> None:
+    """Produce on a Dask cluster, publish here: outputs are written by this process only, so
+    the Dask workers need the code and the sources, not the outputs folder."""
+    from prefect_dask import DaskTaskRunner
+
+    runner = (
+        DaskTaskRunner(address=address)
+        if address
+        else DaskTaskRunner(cluster_kwargs={"n_workers": max(1, workers), "threads_per_worker": 1,
+                                            "processes": True, "dashboard_address": None})
+    )  # fmt: skip
+    with runner:
+        futures: dict[Any, tuple[int, pipeline.Job, str]] = {
+            runner.submit(
+                produce_article_task.with_options(task_run_name=f"produce {Path(job.source).name}"),
+                parameters={"job": job, "settings": settings},
+            ): (i, job, key)
+            for i, job, key in todo
+        }
+        for fut in as_completed(list(futures)):
+            i, job, key = futures[fut]
+            try:
+                results[i] = pipeline.finish(job, fut.result(), key, out)
+            except BaseException:  # noqa: BLE001 - this article only
+                results[i] = _result_of(job, fut)
+                store.write_state(out, results[i], key="")
+            progress.advance(results[i])
 
 
 def _final_state(results: list[ArticleResult], *, summary_table: bool) -> State:
@@ -223,7 +329,17 @@ def write_outputs(
     return pipeline.publish(job, produced, key, Path(out_dir))
 
 
-@flow(name="publish-article", log_prints=True)
+def _article_run_name() -> str:
+    params = runtime.flow_run.parameters
+    article = params.get("request") or params.get("article")
+    if isinstance(article, ArticleRequest):
+        article = article.article
+    elif isinstance(article, dict):
+        article = article.get("article")
+    return f"publish {Path(str(article or '?')).name}"
+
+
+@flow(name="publish-article", flow_run_name=_article_run_name, log_prints=True)
 def publish_article(
     article: str,
     out_dir: str = "outputs",
@@ -233,13 +349,66 @@ def publish_article(
     pdf_variant: str | None = None,
 ) -> ArticleResult:
     """Publish one article, one task per stage."""
-    settings = load_settings()
     job = pipeline.Job(source=article, formats=tuple(formats or ALL_FORMATS), language=language,
                        force=force, pdf_variant=pdf_variant)  # fmt: skip
+    return _publish_one(job, Path(out_dir), load_settings())
+
+
+@flow(name="publish-article", flow_run_name=_article_run_name, log_prints=True)
+def publish_article_manual(request: ArticleRequest) -> ArticleResult:
+    """Publish one article from sources/, as asked for in the Prefect UI's form.
+
+    Writes to outputs/ (or $EDITORIAL_OUTPUT_DIR); one run at a time per article: a second
+    run of the same article waits for the first (then usually finds nothing changed)."""
+    source = request.article
+    if (Path.cwd() / source).resolve() != (PROJECT_ROOT / source).resolve():
+        source = str(PROJECT_ROOT / source)  # not run from the project root
+    job = pipeline.Job(source=source, formats=request.formats, language=request.language_override,
+                       force=request.force, pdf_variant=request.variant)  # fmt: skip
+    with _article_lock(request.article):
+        return _publish_one(job, Path(output_dir()), load_settings())
+
+
+def article_lock_name(source: str) -> str:
+    """The global concurrency limit (1 slot) that serialises runs of one article."""
+    import hashlib
+
+    digest = hashlib.sha1(source.encode("utf-8")).hexdigest()[:10]
+    return artifacts.artifact_key("article", f"{Path(source).stem[:60]}-{digest}")
+
+
+def _article_lock(source: str) -> Any:
+    """Hold the article's concurrency slot (the limit is created on first use)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.concurrency.sync import concurrency
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    name = article_lock_name(source)
+    with get_client(sync_client=True) as client:
+        try:
+            client.read_global_concurrency_limit_by_name(name)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=name, limit=1)
+                )
+            except ObjectAlreadyExists:
+                pass
+    return concurrency(name, occupy=1, strict=True, timeout_seconds=1800)
+
+
+def _publish_one(job: pipeline.Job, out: Path, settings: Settings) -> ArticleResult:
+    """One article, one task per stage, then its artifacts; a rejected article raises
+    ArticleFailed whose message names the article and the error."""
+    article = job.source
+    out_dir = str(out)
     key = pipeline.job_key(job, settings)
-    out = Path(out_dir)
     if pipeline.is_fresh(job, key, out):
-        return pipeline.skipped(job, out)
+        result = pipeline.skipped(job, out)
+        get_run_logger().info("%s: nothing changed since the last run", article)
+        artifacts.publish_artifacts(result, out, download_url(settings))
+        return result
     try:
         art = ingest_article.with_options(task_run_name=f"ingest {Path(article).name}")(
             job, settings
@@ -251,10 +420,12 @@ def publish_article(
                 fmt, art, ext, job, settings
             )
         produced = pipeline.Produced(art, ext, tuple(files))
-        return write_outputs.with_options(task_run_name=f"write {art.slug}")(
+        result = write_outputs.with_options(task_run_name=f"write {art.slug}")(
             job, produced, key, out_dir
         )
     except EditorialError as exc:
         result = pipeline.failed(job, exc, out)
         assert result.error
         raise ArticleFailed(f"{result.error.code}: {result.error.message}") from exc
+    artifacts.publish_artifacts(result, out, download_url(settings))
+    return result

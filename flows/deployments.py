@@ -1,0 +1,153 @@
+"""The two deployments, served on this machine or registered with a process work pool.
+
+- `publish-sources/scheduled`: the batch on the cron schedule of editorial.toml (with its time
+  zone); it only processes articles that are new or changed. One run at a time: a run that
+  comes due while the previous one is still going is cancelled (CANCEL_NEW).
+- `publish-article/manual`: one article, for a person in the UI; its parameter is a form.
+  At most `server.manual_concurrency` runs at once (others wait: ENQUEUE), and inside the
+  flow one run at a time per article (a global concurrency limit per article).
+
+`python -m flows.deployments serve` serves both (what `editorial serve` starts);
+`python -m flows.deployments deploy --pool P` registers them with the process work pool P
+for `prefect worker start --pool P` on any machine (docs/scaling.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from editorial.config import PROJECT_ROOT, Settings, load_settings
+
+__all__ = ["MANUAL", "SCHEDULED", "build_deployments", "deploy_to_pool", "serve_deployments"]
+
+SCHEDULED = "publish-sources/scheduled"
+MANUAL = "publish-article/manual"
+TAGS = ["editorial"]
+ENTRYPOINTS = {
+    SCHEDULED: "flows/publish.py:publish_sources",
+    MANUAL: "flows/publish.py:publish_article_manual",
+}
+
+
+def _scheduled_kwargs(settings: Settings, out_dir: str) -> dict[str, Any]:
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+    from prefect.schedules import Cron
+
+    return dict(
+        schedules=[Cron(settings.schedule.cron, timezone=settings.schedule.timezone)],
+        parameters={
+            "paths": list(settings.schedule.paths),
+            "out_dir": out_dir,
+            "workers": settings.server.workers,
+        },  # fmt: skip
+        concurrency_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
+        description="Publish every new or changed article of sources/ "
+        f"(cron {settings.schedule.cron!r}, {settings.schedule.timezone}).",
+        tags=TAGS,
+    )
+
+
+def _manual_kwargs(settings: Settings) -> dict[str, Any]:
+    from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+    return dict(
+        concurrency_limit=ConcurrencyLimitConfig(
+            limit=max(1, settings.server.manual_concurrency),
+            collision_strategy=ConcurrencyLimitStrategy.ENQUEUE,
+        ),
+        description="Publish one article of sources/: choose it and the outputs in the form, "
+        "then download the PDF from the run's 'Download PDF' artifact.",
+        tags=TAGS,
+    )
+
+
+def build_deployments(settings: Settings, *, out_dir: str) -> list[Any]:
+    """The two RunnerDeployments, to serve from this process."""
+    from flows.publish import publish_article_manual, publish_sources
+
+    return [
+        publish_sources.to_deployment(name="scheduled", **_scheduled_kwargs(settings, out_dir)),
+        publish_article_manual.to_deployment(name="manual", **_manual_kwargs(settings)),
+    ]
+
+
+def serve_deployments(settings: Settings, *, out_dir: str) -> None:
+    """Serve both deployments until interrupted; schedules stay active after a stop."""
+    from prefect import serve
+
+    serve(
+        *build_deployments(settings, out_dir=out_dir),
+        pause_on_shutdown=False,
+        limit=max(1, settings.server.manual_concurrency) + 1,
+        print_starting_message=False,
+    )
+
+
+def deploy_to_pool(
+    settings: Settings,
+    *,
+    pool: str,
+    out_dir: str = "outputs",
+    source: str | None = None,
+    which: tuple[str, ...] = (SCHEDULED, MANUAL),
+) -> list[str]:
+    """Register the deployments with process work pool `pool` (created if missing).
+
+    `source` is the project folder as the workers see it (default: this checkout); workers
+    run the flows from it, so `out_dir` relative to it. Returns the deployment ids."""
+    from prefect import flow as flow_factory
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_work_pool(WorkPoolCreate(name=pool, type="process"))
+        except ObjectAlreadyExists:
+            pass
+    ids = []
+    for name in which:
+        remote: Any = flow_factory.from_source(source=source or str(PROJECT_ROOT),
+                                          entrypoint=ENTRYPOINTS[name])  # fmt: skip
+        kwargs = (
+            _scheduled_kwargs(settings, out_dir) if name == SCHEDULED else _manual_kwargs(settings)
+        )
+        ids.append(str(remote.deploy(name=name.split("/")[1], work_pool_name=pool,
+                                     print_next_steps=False, **kwargs)))  # fmt: skip
+    return ids
+
+
+def main(argv: list[str] | None = None) -> int:
+    from flows.params import output_dir
+
+    p = argparse.ArgumentParser(
+        prog="python -m flows.deployments", description=__doc__.splitlines()[0]
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    srv = sub.add_parser("serve", help="serve both deployments from this process")
+    srv.add_argument(
+        "--out", default=None, help="outputs folder (default: $EDITORIAL_OUTPUT_DIR or outputs/)"
+    )
+    dep = sub.add_parser("deploy", help="register the deployments with a process work pool")
+    dep.add_argument("--pool", required=True, help="work pool name (created if missing)")
+    dep.add_argument("--out", default="outputs", help="outputs folder, relative to --source")
+    dep.add_argument("--source", default=None, help="project folder on the workers (default: here)")
+    dep.add_argument("--only", choices=["scheduled", "manual"], default=None)
+    args = p.parse_args(argv)
+    settings = load_settings()
+    if args.command == "serve":
+        serve_deployments(settings, out_dir=args.out or output_dir())
+        return 0
+    which = tuple(n for n in (SCHEDULED, MANUAL) if args.only is None or n.endswith(args.only))
+    for dep_id in deploy_to_pool(settings, pool=args.pool, out_dir=args.out, source=args.source,
+                                 which=which):  # fmt: skip
+        print(dep_id)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

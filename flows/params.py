@@ -1,0 +1,121 @@
+"""The manual deployment's form, and the run-time places the served flows read.
+
+`ArticleRequest` is the one parameter of `publish-article/manual`: Prefect renders it as a
+form in the UI (a pydantic model parameter becomes a nested form) and validates it when the
+run starts, so a bad path fails the run with the validator's message, naming the value.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from editorial.config import PROJECT_ROOT, Settings
+from editorial.ingest import SUPPORTED
+from editorial.model import ALL_FORMATS, Format, Language
+
+__all__ = [
+    "SOURCES_DIR",
+    "ArticleRequest",
+    "check_article_path",
+    "download_url",
+    "output_dir",
+]
+
+SOURCES_DIR = "sources"
+SAMPLE_ARTICLE = f"{SOURCES_DIR}/can-france-become-a-global-ai-hub.txt"
+# Set by `editorial serve` for the processes that run flows; not settings, because every
+# setting is part of an article's cache key and a port must not invalidate outputs.
+OUTPUT_DIR_ENV = "EDITORIAL_OUTPUT_DIR"
+DOWNLOAD_URL_ENV = "EDITORIAL_DOWNLOAD_URL"
+
+
+def check_article_path(value: str, root: Path = PROJECT_ROOT) -> str:
+    """`value` normalised (POSIX, relative to `root`) when it names a supported file under
+    `root/sources/`; otherwise ValueError with a message naming the value."""
+    raw = value.strip().replace("\\", "/")
+    where = f"a file under {SOURCES_DIR}/, e.g. {SAMPLE_ARTICLE}"
+    if not raw:
+        raise ValueError(f"no article given: expected {where}")
+    rel = PurePosixPath(raw)
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts or rel.parts[0] != SOURCES_DIR:
+        raise ValueError(f"article {value!r} is outside {SOURCES_DIR}/: expected {where}")
+    base = (root / SOURCES_DIR).resolve()
+    path = (root / rel).resolve()
+    if not path.is_relative_to(base):  # a symlink pointing out of sources/
+        raise ValueError(f"article {value!r} is outside {SOURCES_DIR}/: expected {where}")
+    if path.suffix.lower() not in SUPPORTED:
+        known = ", ".join(sorted(SUPPORTED))
+        raise ValueError(f"article {value!r} is not a supported file ({known})")
+    if not path.is_file():
+        raise ValueError(f"article {value!r} does not exist: expected {where}")
+    return rel.as_posix()
+
+
+class ArticleRequest(BaseModel):
+    """Publish one article from sources/."""
+
+    model_config = ConfigDict(extra="forbid", title="Article to publish")
+
+    article: str = Field(
+        default=SAMPLE_ARTICLE,
+        title="Article",
+        description=f"Path relative to the project root, under {SOURCES_DIR}/ "
+        f"(for example {SAMPLE_ARTICLE}).",
+        examples=[SAMPLE_ARTICLE],
+    )
+    outputs: list[Format] = Field(
+        default_factory=lambda: list(ALL_FORMATS),
+        title="Outputs",
+        description="Which outputs to produce: pdf (report), newsletter, social (posts and cards).",
+        min_length=1,
+    )
+    language: Literal["auto", "en", "fr"] = Field(
+        default="auto", title="Language", description="auto: detect it from the text."
+    )
+    force: bool = Field(
+        default=False, title="Force re-run", description="Publish even when nothing changed."
+    )
+    pdf_variant: Literal["default", "pdf/ua-1", "pdf/a-3b", "none"] = Field(
+        default="default",
+        title="PDF variant",
+        description="default: the one in editorial.toml (pdf/ua-1 unless changed).",
+    )
+
+    @field_validator("article")
+    @classmethod
+    def _under_sources(cls, value: str) -> str:
+        return check_article_path(value)
+
+    @field_validator("outputs")
+    @classmethod
+    def _unique(cls, value: list[Format]) -> list[Format]:
+        return list(dict.fromkeys(value))
+
+    @property
+    def formats(self) -> tuple[Format, ...]:
+        return tuple(f for f in ALL_FORMATS if f in self.outputs)
+
+    @property
+    def language_override(self) -> Language | None:
+        return None if self.language == "auto" else self.language
+
+    @property
+    def variant(self) -> str | None:
+        return None if self.pdf_variant == "default" else self.pdf_variant
+
+
+def output_dir() -> str:
+    """Where served runs write (and the download app reads): $EDITORIAL_OUTPUT_DIR or outputs/."""
+    return os.environ.get(OUTPUT_DIR_ENV) or str(PROJECT_ROOT / "outputs")
+
+
+def download_url(settings: Settings) -> str:
+    """Base URL of the download app as people see it, without a trailing slash."""
+    url = os.environ.get(DOWNLOAD_URL_ENV) or settings.server.download_url
+    if not url:
+        url = f"http://{settings.server.host}:{settings.server.download_port}"
+    return url.rstrip("/")
