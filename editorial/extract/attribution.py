@@ -329,7 +329,7 @@ def _governing_cue(an: Analysis, cues: list[C.Cue], end: int, before_text: str) 
     if verbs:
         c = verbs[-1]
         gap = [an.toks[k] for k in an.toks_between(an.toks[c.last - 1].end, end)]
-        if len(gap) <= 3:
+        if len(gap) <= 3 or before_text.endswith(":"):
             return c
     return None
 
@@ -502,11 +502,35 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
                     return Attribution(earlier, mention, cue, False, pos)
         # a role of a described organisation: "la porte-parole de la fédération"
         resolved = _resolve_inner_description(doc, sub)
+        if resolved is None and noun and S.is_definite(an, sub) and sub.last - sub.first <= 3:
+            if S.is_person_title(noun):  # "dénonce le Président-candidat": the person in view
+                target = resolve_pronoun(doc, sub.first)
+                if target:
+                    return Attribution(target, mention, cue, True, pos)
+            if noun in S.ORG_NOUNS:  # "l'organisation islamique": the organisation in view
+                target = _salient_org(doc, start)
+                if target:
+                    return Attribution(target, mention, cue, True, pos)
         txt = S.strip_determiner(resolved or mention, an.language)
         if noun:
             doc.unnamed.append((start, noun, txt))
         return Attribution(txt, mention, cue, False, pos)
     return Attribution(mention, mention, cue, False, pos)
+
+
+def _salient_org(doc: Doc, pos: int) -> str | None:
+    """The organisation named most often before `pos` (at least twice; ties: the latest)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for (a, _b, label), p in zip(doc.ents, doc.ent_starts, strict=True):
+        if p >= pos:
+            break
+        if label == "ORG":
+            c = doc.ent_canon[a]
+            counts[c] = (counts.get(c, (0, 0))[0] + 1, p)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1][0] >= 2 else None
 
 
 def _agent(doc: Doc, sub: S.Subject) -> S.Subject | None:
@@ -537,45 +561,78 @@ def _resolve_inner_description(doc: Doc, sub: S.Subject) -> str | None:
 
 
 def resolve_pronoun(doc: Doc, k: int) -> str | None:
-    """The person a pronoun at token k stands for: the first person named earlier in its own
-    sentence; else, in its paragraph then in each paragraph before (at most three), the most
-    recent quoted speaker, else the first person the paragraph names (its topic)."""
+    """The person a pronoun at token k stands for.
+
+    Walks back sentence by sentence. A quote's resolved speaker or a person named in subject
+    position ("Le journaliste Thierry Roland s'est éteint", "For Kevin Allton, ...") is taken at
+    once; a person inside a prepositional phrase or an apposition ("avec son complice, X,") is
+    only a fallback, used when the pronoun's paragraph offers nothing better. A sentence whose
+    subject is the same pronoun hands the search on to the sentences before it. Plural pronouns
+    take the nearest quoted speaker ("The report's authors say ... They call for")."""
     an = doc.an
     pos = an.toks[k].start
     plural = S.pronoun_number(an, k) == "p"
     si = bisect.bisect_right(doc.sent_starts, pos) - 1
-    s_start = doc.sent_starts[si] if si >= 0 else 0
-    if not plural:
-        found = _first_person(doc, s_start, pos)
-        if found:
-            return found
     pars = paragraphs(an.text)
-    pi = max(0, bisect.bisect_right([p[0] for p in pars], pos) - 1)
-    for back in range(0, 4):
-        j = pi - back
+    par_starts = [p[0] for p in pars]
+    pi = bisect.bisect_right(par_starts, pos) - 1
+    fallback: str | None = None
+    for back in range(0, 10):
+        j = si - back
         if j < 0:
             break
-        start, end = pars[j][0], pos if back == 0 else pars[j][1]
-        speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
-        for _p, spk, named, label in reversed(speakers):
-            if plural or (named and label == "PERSON"):
-                return spk
-        if plural:
-            continue
-        found = _first_person(doc, start, end)
-        if found:
-            return found
-    return None
+        s_start = doc.sent_starts[j]
+        s_end = pos if back == 0 else doc.sent_starts[j + 1] if j + 1 < len(doc.sent_starts) else len(an.text)
+        if fallback is not None and bisect.bisect_right(par_starts, s_start) - 1 < pi:
+            return fallback  # a weak candidate of this paragraph beats anything earlier
+        strong, weak = _sentence_candidates(doc, s_start, s_end, plural)
+        if strong:
+            return strong
+        if weak and fallback is None:
+            fallback = weak
+    return fallback
 
 
-def _first_person(doc: Doc, start: int, end: int) -> str | None:
+def _sentence_candidates(doc: Doc, start: int, end: int, plural: bool) -> tuple[str | None, str | None]:
     an = doc.an
+    speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
+    for _p, spk, named, label in reversed(speakers):
+        if plural or (named and label == "PERSON"):
+            return spk, None
+    if plural:
+        return None, None
+    weak: str | None = None
     a = bisect.bisect_left(doc.ent_starts, start)
     for a_i in range(a, len(doc.ents)):
         t0, _b, label = doc.ents[a_i]
         p = an.toks[t0].start
         if p >= end:
             break
-        if label == "PERSON" and not doc.in_quote(p):
-            return doc.ent_canon[t0]
-    return None
+        if label != "PERSON" or doc.in_quote(p):
+            continue
+        if _subject_position(doc, t0, start):
+            return doc.ent_canon[t0], None
+        if weak is None:
+            weak = doc.ent_canon[t0]
+    return None, weak
+
+
+def _subject_position(doc: Doc, a: int, sent_start: int) -> bool:
+    """Not inside a prepositional phrase (except a sentence-opening "For X," / "Pour X,")
+    nor in an apposition enclosed in commas."""
+    an = doc.an
+    k = a - 1
+    while k >= 0 and (an.toks[k].pos in ("NOUN", "ADJ", "DET", "CCONJ") and not an.toks[k].text[:1].isupper()
+                      or an.toks[k].lower.rstrip(".") in S.TITLES):  # fmt: skip
+        k -= 1  # "le journaliste et commentateur sportif Thierry Roland"
+    if k < 0 or an.toks[k].start < sent_start:
+        return True
+    t = an.toks[k]
+    if t.lower in S.PREPOSITIONS or t.pos == "ADP":
+        frame = t.lower in C.OPINION_PREPOSITIONS[an.language] and (k == 0 or an.toks[k - 1].start < sent_start)
+        return frame
+    if t.text == ",":
+        e = S.entity_at(an, doc.ents, a)
+        after = e[1] if e is not None else a + 1
+        return not (after < len(an.toks) and an.toks[after].text == ",")
+    return True

@@ -181,6 +181,10 @@ def evidence_orgs(an: Analysis, language: Language) -> set[str]:
                          r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)*)", text):  # fmt: skip
         for part in re.split(r",\s+|\s+(?:and|et|or|ou)\s+", m.group(1)):
             names.add(part.strip())
+    # "la fédération des banques, Febelfin", "the search company, Google"
+    for m in re.finditer(r"\b(?:the|la|le|l['’]|a|an|une?)\s*(?:" + intro + r")s?\b[^,.;:()«»\"]{0,40},\s+"
+                         + name + r"\s*[,.;]", text):  # fmt: skip
+        names.add(m.group(1))
     # "the startup Hugging Face", "la société Mistral AI"
     for m in re.finditer(r"\b(?:the|la|le|l['’])\s*(?:" + intro + r")\s+" + name, text):
         names.add(m.group(1))
@@ -246,6 +250,7 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     ner = [replace(m, label="ORG") if _suffix_org(m.text) and m.label != "LOC" else m for m in ner]
     mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
     mentions = join_adjacent(an.text, mentions)
+    mentions = harmonise_lists(an.text, mentions)
     mentions = propagate(an.text, mentions)
     return merge_mentions(short_forms(an.text, mentions), mentions)
 
@@ -267,6 +272,26 @@ def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
                 out[-1] = Mention(p.start, m.end, text[p.start : m.end], "ORG", p.fixed or m.fixed)
                 continue
         out.append(m)
+    return out
+
+
+def harmonise_lists(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Names in one list ("Belfius, ING, KBC et AXA") are of one kind: the majority's."""
+    out = list(mentions)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and re.fullmatch(r",\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+",
+                                                 text[out[j].end : out[j + 1].start]):  # fmt: skip
+            j += 1
+        if j - i >= 2:
+            votes = Counter(m.label for m in out[i : j + 1])
+            label, n = votes.most_common(1)[0]
+            if n * 2 > j - i + 1:
+                for k in range(i, j + 1):
+                    if not out[k].fixed:
+                        out[k] = replace(out[k], label=label)
+        i = j + 1
     return out
 
 

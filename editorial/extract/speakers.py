@@ -87,7 +87,9 @@ def entity_at(an: Analysis, ents: list[tuple[int, int, str]], k: int) -> tuple[i
     return None
 
 
-def _np_ending_at(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int) -> Subject | None:
+def _np_ending_at(
+    an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int, *, extend_of: bool = True
+) -> Subject | None:
     """The noun phrase whose last token is k (an entity, a pronoun or a description)."""
     t = an.toks[k]
     e = entity_at(an, ents, k)
@@ -112,17 +114,21 @@ def _np_ending_at(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit:
                 e2 = entity_at(an, ents, first - 1)
                 assert e2 is not None
                 first = max(e2[0], limit)
+            elif p.lower in OF_WORDS:
+                if extend_of and first - 2 >= limit and nounish(an.toks[first - 2]):
+                    first -= 1
+                    continue
+                break
             elif nounish(p) or p.pos in ("ADJ", "NUM", "PART") or p.lower in ("'s", "’s"):
                 first -= 1
             elif p.pos == "DET" or p.lower in DEFINITE_DETERMINERS[an.language] or \
                     p.lower in POSSESSIVE_DETERMINERS[an.language]:  # fmt: skip
                 first -= 1
-                if first - 2 >= limit and an.toks[first - 1].lower in OF_WORDS and nounish(an.toks[first - 2]):
+                if extend_of and first - 2 >= limit and an.toks[first - 1].lower in OF_WORDS \
+                        and nounish(an.toks[first - 2]):  # fmt: skip
                     first -= 2
                     continue
                 break
-            elif p.lower in OF_WORDS and first - 2 >= limit and nounish(an.toks[first - 2]):
-                first -= 1
             else:
                 break
         return Subject(first, k + 1, "description")
@@ -148,11 +154,11 @@ def subject_before(
     if an.toks[k].text == ",":
         return _comma_chain(an, ents, k, limit)
     while k >= limit:
-        if an.toks[k].lower in RELATIVES:  # "l'organisation, qui affirme"
+        if an.toks[k].lower in RELATIVES:  # "l'organisation islamique, qui affirme"
             k -= 1
             if k >= limit and an.toks[k].text == ",":
                 k -= 1
-            continue
+            return _np_ending_at(an, ents, k, limit, extend_of=False) if k >= limit else None
         sub = _np_ending_at(an, ents, k, limit)
         if sub is None:
             return None
@@ -237,7 +243,7 @@ def noun_phrase_at(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit
     sub = _np_from(an, ents, k, limit)
     if sub is not None and sub.kind == "description" and sub.last + 1 < limit and an.toks[sub.last].text == ",":
         e = entity_at(an, ents, sub.last + 1)
-        if e is not None and e[2] in ("PERSON", "ORG") and e[0] == sub.last + 1:
+        if e is not None and e[0] == sub.last + 1:
             return Subject(e[0], e[1], "entity")
     return sub
 
@@ -325,6 +331,19 @@ def is_definite(an: Analysis, s: Subject) -> bool:
 
 def is_role(noun: str) -> bool:
     return noun in ROLE_NOUNS
+
+
+def is_person_title(noun: str) -> bool:
+    """"minister", "le Président-candidat": a noun that names a person by their office."""
+    first = noun.split("-")[0]
+    return noun in ROLE_NOUNS or first in ROLE_NOUNS or first in TITLES
+
+
+ORG_NOUNS = frozenset(
+    """organisation organization group groupe company société entreprise firm firme movement
+    mouvement party parti federation fédération association union agency agence ministry
+    ministère government gouvernement startup start-up network réseau""".split()
+)
 
 
 def edit_distance(a: str, b: str) -> int:
