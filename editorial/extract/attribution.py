@@ -282,6 +282,16 @@ def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
         if sub is not None:
             return _resolve(doc, sub, None, an.toks[k].start)
     before_cue = _governing_cue(an, before_cues, be, before_text)
+    if before_cue is None and after_tag is None:
+        # a verb earlier in the sentence, before another quote: "Il renchérit que le succès de
+        # la « dédiabolisation » ... est du fait que Marine Le Pen « est une femme »"
+        s0 = doc.sent_starts[max(0, bisect.bisect_right(doc.sent_starts, sp.open_at) - 1)]
+        if s0 < bs:
+            early = [c for c in C.find_cues(an, s0, bs, "before")
+                     if not doc.in_quote(an.toks[c.first].start) and c.kind == "verb"]  # fmt: skip
+            if early and not C.is_weak(early[-1], an.language):
+                before_cue = early[-1]
+                ctx = C.Context(ctx.q, ctx.par, (s0, be), ctx.after, ctx.shared_with_previous)
     chosen: C.Cue | None = None
     if before_cue and before_text[-1:] in (":", ",") and (not after_tag or before_text.endswith(":")):
         chosen = before_cue
@@ -502,7 +512,7 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
                     return Attribution(earlier, mention, cue, False, pos)
         # a role of a described organisation: "la porte-parole de la fédération"
         resolved = _resolve_inner_description(doc, sub)
-        if resolved is None and noun and S.is_definite(an, sub) and sub.last - sub.first <= 3:
+        if resolved is None and noun and S.is_definite(an, sub) and len(mention.split()) <= 3:
             if S.is_person_title(noun):  # "dénonce le Président-candidat": the person in view
                 target = resolve_pronoun(doc, sub.first)
                 if target:

@@ -195,6 +195,18 @@ def evidence_orgs(an: Analysis, language: Language) -> set[str]:
     return {n for n in names if n and _valid(n) and n.lower() not in TITLES}
 
 
+MEMBER_NOUNS = ("members|membres|militants|fighters|combattants|islamistes|rebels|rebelles|"
+                "supporters|partisans|dirigeants|leaders|employees|employés|salariés|shareholders|"
+                "actionnaires|founders|fondateurs|co-founder|cofondateur")
+
+
+def member_orgs(text: str) -> set[str]:
+    """Names that have members, employees or founders ("les membres d'Ansar Eddine"): groups.
+    Used only to correct names the model took for people."""
+    pat = r"\b(?:" + MEMBER_NOUNS + r")\s+(?:of|d['’]|de|du|des|at|chez)\s*(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)"
+    return {m.group(1) for m in re.finditer(pat, text, re.I) if m.group(1)[:1].isupper()}
+
+
 def _suffix_org(txt: str) -> bool:
     words = txt.split()
     return len(words) >= 2 and words[-1].lower().rstrip(".") in ORG_SUFFIXES
@@ -247,7 +259,9 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     for name in orgs:
         for m in _name_pattern(name).finditer(an.text):
             forced.append(Mention(m.start(), m.end(), name, "ORG", fixed=True))
-    ner = [replace(m, label="ORG") if _suffix_org(m.text) and m.label != "LOC" else m for m in ner]
+    members = member_orgs(an.text)
+    ner = [replace(m, label="ORG") if (_suffix_org(m.text) and m.label != "LOC") or
+           (m.text in members and m.label == "PERSON") else m for m in ner]  # fmt: skip
     mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
     mentions = join_adjacent(an.text, mentions)
     mentions = harmonise_lists(an.text, mentions)
@@ -332,7 +346,6 @@ def canonicalise(
     aliases = {e.name: e.canonical for e in names}
     canon: dict[int, str] = {}
     full_people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.text.split()) >= 2]
-    long_forms = [(i, m) for i, m in enumerate(mentions) if len(m.text.split()) >= 2]
     # acronyms the article expands: "Johnson Space Center (JSC)" or "JSC (Johnson Space Center)"
     expansions: dict[str, str] = {}
     for m in mentions:
@@ -352,10 +365,11 @@ def canonicalise(
         if m.text in expansions and m.label != "PERSON":
             canon[i] = expansions[m.text]
             continue
-        words = m.text.split()
         target = None
-        if m.label == "PERSON" or len(words) == 1 or re.fullmatch(r"[A-Z]\.\s*\S+", m.text):
-            target = _person_full_name(i, m, full_people if m.label == "PERSON" else long_forms)
+        if m.label == "PERSON" or len(m.text.split()) == 1:
+            # a surname the model mislabelled joins the person; places and organisations
+            # are never folded into a longer place or organisation name
+            target = _person_full_name(i, m, full_people)
         canon[i] = target or m.text
     # a short form takes the label/canonical of its full form; long forms of one entity agree
     return canon

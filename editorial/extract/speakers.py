@@ -118,6 +118,8 @@ def _np_ending_at(
                 if extend_of and first - 2 >= limit and nounish(an.toks[first - 2]):
                     first -= 1
                     continue
+                if p.pos == "DET" or first - 1 == limit or not nounish(an.toks[first - 2]):
+                    first -= 1  # a partitive determiner: "De nombreux habitants"
                 break
             elif nounish(p) or p.pos in ("ADJ", "NUM", "PART") or p.lower in ("'s", "’s"):
                 first -= 1
