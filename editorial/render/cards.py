@@ -4,10 +4,9 @@ rasterised with pypdfium2. The text size is the largest that keeps every text bo
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import pypdfium2
@@ -39,6 +38,7 @@ LANDSCAPE = Shape(1200, 630, (64, 58, 52, 48, 44, 40, 36, 33, 30, 27, 24))
 SQUARE = Shape(1080, 1080, (88, 80, 72, 64, 58, 52, 46, 42, 38, 34, 30, 27, 24))
 SHAPES = (LANDSCAPE, SQUARE)
 TITLE_CHARS = 110  # the title line under the quote is cut to whole words beyond this
+TITLE_CARD_CHARS = 160  # a title card (no quote fits) shows the title big, cut beyond this
 SPEAKER_CHARS = 60
 
 
@@ -220,32 +220,57 @@ def alt_text(language: Language, quote: str, speaker: str, title: str, brand: st
     return f"{table['social.card_alt']}: {sentence_end(said)} {table['social.card_from']} {sentence_end(title)} {brand}"
 
 
-def render_cards(
-    article: Article, extraction: Extraction, *, settings: Settings
-) -> CardSet:
-    """Both card shapes with the strongest quote that fits both at a readable size (else a
-    title card), and the alt text describing them."""
-    title = fit_words(clean(article.title), lambda t: len(t) <= TITLE_CHARS)
+def _within(limit: int, text: str) -> bool:
+    return len(text) <= limit
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """Both shapes laid out with the same words, before rasterising."""
+
+    quote: str
+    speaker: str
+    alt: str
+    pages: tuple[tuple[Shape, CardContext, Any], ...]  # (shape, context, WeasyPrint document)
+
+
+def lay_out_cards(article: Article, extraction: Extraction, *, settings: Settings) -> LaidOut:
+    """The strongest quote that fits both shapes at a readable size (else a title card)."""
+    title = clean(article.title)
     brand = settings.brand.name
-    candidates = [(quoted(q.text, article.language), fit_words(q.speaker, lambda s: len(s) <= SPEAKER_CHARS))
-                  for q in strongest_quotes(extraction, 4)]
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    table = words(article.language)
+    candidates = [
+        (quoted(q.text, article.language), fit_words(q.speaker, lambda s: len(s) <= SPEAKER_CHARS))
+        for q in strongest_quotes(extraction, 4)
+    ]
     for quote, speaker in [*candidates, ("", "")]:
-        laid = []
+        shown_title = fit_words(title, partial(_within, TITLE_CHARS if quote else TITLE_CARD_CHARS))
+
+        laid: list[tuple[Shape, CardContext, Any]] = []
         for shape in SHAPES:
-            def make(size: int, shape: Shape = shape, quote: str = quote, speaker: str = speaker) -> CardContext:
+
+            def make(size: int, shape: Shape = shape, quote: str = quote, speaker: str = speaker,
+                     shown_title: str = shown_title) -> CardContext:
                 return CardContext(
                     width=shape.width, height=shape.height, font_size=size, language=article.language,
-                    quote=quote, speaker=speaker, title=title if quote else fit_words(clean(article.title), lambda t: len(t) <= 160),
-                    brand=brand, words=words(article.language),
+                    quote=quote, speaker=speaker, title=shown_title, brand=brand, words=table,
                 )
 
-            found = fitted(make, shape, quote or article.title)
+            found = fitted(make, shape, quote or shown_title)
             if found is None:
                 break
-            laid.append((shape, centred(*found)[1]))
+            laid.append((shape, *centred(*found)))
         if len(laid) == len(SHAPES):
-            files = tuple(RenderedFile(name=card_name(s), data=png(doc, s), media_type="image/png") for s, doc in laid)
-            return CardSet(files=files, alt=alt_text(article.language, quote, speaker, clean(article.title), brand),
-                           quote=quote, speaker=speaker)
+            alt = alt_text(article.language, quote, speaker, title, brand)
+            return LaidOut(quote=quote, speaker=speaker, alt=alt, pages=tuple(laid))
     raise RenderError("no card layout fits, not even the title alone")
+
+
+def render_cards(article: Article, extraction: Extraction, *, settings: Settings) -> CardSet:
+    """Both card shapes as PNG files, and the alt text describing them."""
+    laid = lay_out_cards(article, extraction, settings=settings)
+    files = tuple(
+        RenderedFile(name=card_name(shape), data=png(doc, shape), media_type="image/png")
+        for shape, _, doc in laid.pages
+    )
+    return CardSet(files=files, alt=laid.alt, quote=laid.quote, speaker=laid.speaker)

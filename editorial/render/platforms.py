@@ -8,6 +8,7 @@ graphemes, never more), Threads and LinkedIn count UTF-16 units (an emoji counts
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from twitter_text import extract_urls_with_indices, parse_tweet
 
@@ -31,7 +32,7 @@ class Platform:
 
     def measure(self, text: str) -> int:
         if self.name == "x":
-            return int(parse_tweet(text).weightedLength)
+            return x_count(text)[1]
         if self.name == "bluesky":
             return graphemes(text)
         if self.name == "mastodon":
@@ -42,12 +43,19 @@ class Platform:
         if not text.strip() or self.measure(text) > self.limit:
             return False
         if self.name == "x":
-            return bool(parse_tweet(text).valid)
+            return x_count(text)[0]
         if self.name == "bluesky":
             return len(text.encode("utf-8")) <= BLUESKY_MAX_BYTES
         if self.name == "threads":
             return len(extract_urls_with_indices(text)) <= THREADS_MAX_LINKS
         return True
+
+
+@lru_cache(maxsize=8192)
+def x_count(text: str) -> tuple[bool, int]:
+    """(valid, weighted length) as twitter-text counts them (cached: fitting asks often)."""
+    parsed = parse_tweet(text)
+    return bool(parsed.valid), int(parsed.weightedLength)
 
 
 def _with_short_urls(text: str, url_length: int) -> int:

@@ -15,11 +15,11 @@ ELLIPSIS = "…"
 
 # A full stop after one of these is not a sentence end ("Mr. Smith", "M. Foote", "U.S. troops").
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof st sr jr vs etc inc ltd co corp gen gov sen rep col lt sgt capt "
-    "m mme mlle mm me dr pr st ste no nos vol p pp fig ca approx jan feb mar apr jun jul aug "
+    "mr mrs ms dr prof st sr jr gen gov sen rep col lt sgt capt "
+    "mme mlle mm pr ste vol pp fig ca approx jan feb apr jun jul aug "
     "sep sept oct nov dec av bd".split()
 )
-_BOUNDARY = regex.compile(r"""(?<=[.!?…])[»"”’)\]]*(\s+)(?=[«"“‘(\[¿¡]?\s?[\p{Lu}\p{N}])""")
+_BOUNDARY = regex.compile(r"""(?<=[.!?…])(?:[\u00a0\u202f ]?[»"”’)\]])*(\s+)(?=[«"“‘(\[¿¡]?\s?[\p{Lu}\p{N}])""")
 _SPACE = regex.compile(r"\s+")
 
 
@@ -36,20 +36,34 @@ def sentences(text: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         before = text[start : m.start(1)]
-        last = before.rstrip('.!?…»"”’)]').rsplit(" ", 1)[-1].lower()
-        dotted = before.rstrip('»"”’)]').endswith(".")
+        last = before.rstrip('.!?…»"”’)]\u00a0\u202f ').rsplit(" ", 1)[-1].lower()
+        dotted = before.rstrip('»"”’)]\u00a0\u202f ').endswith(".")
         if dotted and (
             last.rstrip(".") in _ABBREVIATIONS or regex.fullmatch(r"(\p{L}\.)+\p{L}?", last)
         ):
             continue
         if dotted and regex.fullmatch(r"\p{L}", last):  # an initial: "J. Smith"
             continue
+        if _open_quote(before) and _closes_later(text[m.end(1) :]):
+            continue  # inside a quotation: a sentence break there would cut the quote
         out.append(before.strip())
         start = m.end(1)
     tail = text[start:].strip()
     if tail:
         out.append(tail)
     return out
+
+
+def _open_quote(text: str) -> bool:
+    return (
+        text.count("“") > text.count("”")
+        or text.count("«") > text.count("»")
+        or text.count('"') % 2 == 1
+    )
+
+
+def _closes_later(text: str) -> bool:
+    return any(mark in text for mark in ("”", "»", '"'))
 
 
 def graphemes(text: str) -> int:
@@ -70,19 +84,23 @@ def fit_sentences(text: str, fits: Callable[[str], bool]) -> str:
 
 
 def fit_words(text: str, fits: Callable[[str], bool]) -> str:
-    """Whole leading words plus an ellipsis for which `fits` holds; the text itself if it fits."""
+    """Whole leading words plus an ellipsis for which `fits` holds, never cut inside a quotation;
+    the text itself if it fits; "" if nothing does."""
     text = clean(text)
     if fits(text):
         return text
     words = text.split(" ")
-    lo, hi = 0, len(words)
-    while lo < hi:  # largest k with words[:k] + "…" fitting
-        mid = (lo + hi + 1) // 2
-        if fits(_cut(words, mid)):
-            lo = mid
+    cuts = [k for k in range(1, len(words)) if not _open_quote(" ".join(words[:k]))]
+    lo, hi = 0, len(cuts) - 1
+    best = ""
+    while lo <= hi:  # the longest balanced cut that fits (fitting is monotonic in length)
+        mid = (lo + hi) // 2
+        candidate = _cut(words, cuts[mid])
+        if fits(candidate):
+            best, lo = candidate, mid + 1
         else:
             hi = mid - 1
-    return _cut(words, lo) if lo else ""
+    return best
 
 
 def _cut(words: list[str], k: int) -> str:
@@ -182,14 +200,23 @@ def article_link(article: Article, base_url: str) -> str:
 # ---------------------------------------------------------------- article material
 
 
+# A wire-style dateline opening a lead: "16 juin 2012. - ", "April 13, 2011 — ".
+_DATELINE = regex.compile(
+    r"^(?:\d{1,2}(?:er)?\s+\p{L}+\s+\d{4}|\p{L}+\s+\d{1,2},?\s+\d{4})\.?\s*[-–—]+\s*"
+)
+
+
 def lead_text(article: Article) -> str:
-    """The standfirst, or else the first body paragraph."""
-    if article.standfirst.strip():
-        return clean(article.standfirst)
-    for block in article.body:
-        if block.kind == "paragraph" and block.text.strip():
-            return clean(block.text)
-    return ""
+    """The standfirst, or else the first body paragraph, without a dateline."""
+    lead = clean(article.standfirst)
+    if not lead:
+        first = next((b.text for b in article.body if b.kind == "paragraph" and b.text.strip()), "")
+        lead = clean(first)
+    return strip_dateline(lead)
+
+
+def strip_dateline(text: str) -> str:
+    return _DATELINE.sub("", text)
 
 
 def hook_text(article: Article) -> str:

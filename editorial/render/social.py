@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
+import regex
+
 from editorial.config import Settings
 from editorial.model import Article, Extraction, Language, RenderedFile
 from editorial.render import cards
@@ -25,6 +27,7 @@ from editorial.render.posttext import (
     hashtags,
     hook_text,
     sentences,
+    strip_dateline,
     summary_sentences,
     with_utm,
 )
@@ -84,7 +87,9 @@ class SocialMdContext:
 def material(article: Article, extraction: Extraction, settings: Settings) -> Material:
     hook = hook_text(article)
     quotes = tuple((q.text, q.speaker) for q in strongest_quotes(extraction, 4))
-    more = tuple(s for s in summary_sentences(article, LINKEDIN_MORE_WORDS) if s not in hook)
+    more = tuple(
+        s for s in (strip_dateline(s) for s in summary_sentences(article, LINKEDIN_MORE_WORDS)) if s not in hook
+    )
     return Material(
         language=article.language,
         slug=article.slug,
@@ -202,7 +207,8 @@ def little_text(text: str, tags: tuple[str, ...]) -> str:
     """`text` escaped for LinkedIn's Posts API commentary, its hashtags as {hashtag|\\#|Tag}."""
     out = "".join("\\" + c if c in _LITTLE_TEXT_RESERVED else c for c in text)
     for tag in tags:
-        out = out.replace(f"\\#{tag}", f"{{hashtag|\\#|{tag}}}")
+        whole = regex.compile(r"\\#" + regex.escape(tag) + r"(?![\p{L}\p{M}\p{N}_\\])")
+        out = whole.sub(lambda _m, t=tag: f"{{hashtag|\\#|{t}}}", out)
     return out
 
 
