@@ -250,10 +250,41 @@ def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     return merge_mentions(extra, relabeled)
 
 
+def parenthesised_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"World Health Organisation (WHO)": the acronym is a name of the same kind, wherever
+    it occurs."""
+    out: list[Mention] = []
+    for m in mentions:
+        after = re.match(r"\s*\(([A-Z][A-Z&.]{1,9})\)", text[m.end : m.end + 14])
+        if after and len(m.text.split()) >= 2:
+            for mm in _name_pattern(after.group(1)).finditer(text):
+                out.append(Mention(mm.start(), mm.end(), after.group(1), m.label))
+    return out
+
+
+def common_words(text: str) -> set[str]:
+    """Words the text also writes in lower case (so not names): "iodine" -> "Iodine"."""
+    return {w for w in re.findall(r"(?<![\w'’-])[a-zà-ÿ][\w-]+", text)}
+
+
+def drop_common(text: str, mentions: list[Mention]) -> list[Mention]:
+    lower = common_words(text)
+    out = []
+    for m in mentions:
+        if not m.fixed and " " not in m.text and m.text.lower() in lower and not m.text.isupper():
+            continue
+        if re.fullmatch(r"\s*[–—-]", text[m.end : m.end + 2]) or re.match(r"\s*[–—-]\s*\d", text[m.end : m.end + 6]):
+            num = re.search(r"\s+\d+$", m.text)  # "Sweden 1 – 0 Korea": a score, not a name
+            if num:
+                m = replace(m, end=m.end - len(num.group()), text=m.text[: num.start()])
+        out.append(m)
+    return out
+
+
 def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> list[Mention]:
     """Flat, non-overlapping name mentions of the text, in order."""
     names = load_names() if names is None else names
-    ner = ner_mentions(an)
+    ner = drop_common(an.text, ner_mentions(an))
     orgs = evidence_orgs(an, an.language)
     forced: list[Mention] = []
     for name in orgs:
@@ -265,6 +296,7 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
     mentions = join_adjacent(an.text, mentions)
     mentions = harmonise_lists(an.text, mentions)
+    mentions = merge_mentions(parenthesised_acronyms(an.text, mentions), mentions)
     mentions = propagate(an.text, mentions)
     return merge_mentions(short_forms(an.text, mentions), mentions)
 
@@ -277,7 +309,8 @@ def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
         if out:
             p = out[-1]
             gap = text[p.end : m.start]
-            same_person = p.label == m.label == "PERSON" and gap == " "
+            same_person = gap == " " and "PERSON" in (p.label, m.label) and p.label != "LOC" \
+                and m.label != "LOC" and " " not in p.text and " " not in m.text
             if same_person or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text)):
                 out[-1] = Mention(p.start, m.end, text[p.start : m.end], p.label, p.fixed or m.fixed)
                 continue
@@ -323,11 +356,16 @@ def short_forms(text: str, mentions: list[Mention]) -> list[Mention]:
         for form in {last, words[0]}:
             if len(form) >= 3 and form[:1].isupper() and not form.endswith("."):
                 forms[form] = forms.get(form, 0) + 1
-    firsts = Counter(m.text.split()[0] for m in mentions if m.label == "PERSON" and len(m.text.split()) >= 2)
+    owners: dict[str, set[str]] = {}
+    for m in mentions:
+        words = m.text.split()
+        if m.label == "PERSON" and len(words) >= 2:
+            for w in words:
+                owners.setdefault(w, set()).add(m.text)
     out: list[Mention] = []
     for form in forms:
-        if form in firsts and len({m.text for m in mentions if m.label == "PERSON" and m.text.split()[0] == form}) > 1:
-            continue  # two people share this first name
+        if len(owners.get(form.split()[-1], set())) > 1 and " " not in form:
+            continue  # two people share this name ("Leung Yiu-chung", "Baggio Leung")
         for mm in _name_pattern(form).finditer(text):
             out.append(Mention(mm.start(), mm.end(), form, "PERSON"))
     return out
