@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes.util
+import os
 import statistics
 import subprocess
 import sys
@@ -56,11 +57,13 @@ def main() -> None:
     cold = time.perf_counter() - start
 
     whole: list[float] = []
+    cpu: list[float] = []  # process CPU time: steadier than wall time on a shared machine
     stages: dict[str, list[float]] = {k: [] for k in ("context", "html", "layout", "write", "png")}
     for _ in range(args.runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         pdf.render_pdf(article, extraction, settings=settings, source_dir=source_dir)
         whole.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     for _ in range(args.runs):
         t0 = time.perf_counter()
         context = build_context(article, extraction, brand=settings.brand.name, source_dir=source_dir)
@@ -82,7 +85,9 @@ def main() -> None:
     print(harfbuzz_subset())
     print(f"first render (cold fonts and CSS): {cold * 1000:.0f} ms")
     print(f"warm render_pdf, median of {args.runs}: {statistics.median(whole) * 1000:.0f} ms "
-          f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f})")
+          f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f}); "
+          f"CPU time median {statistics.median(cpu) * 1000:.0f} ms")
+    print(f"load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print("  stages (median ms): " + ", ".join(
         f"{k} {statistics.median(v) * 1000:.0f}" for k, v in stages.items()
     ))

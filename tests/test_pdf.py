@@ -12,6 +12,7 @@ import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 
 import jinja2
@@ -94,17 +95,23 @@ class Rendered:
     pdf: bytes
     png: bytes
 
-    @property
+    @cached_property
     def reader(self) -> PdfReader:
         return PdfReader(io.BytesIO(self.pdf))
 
+    @cached_property
+    def _texts(self) -> tuple[str, ...]:
+        return tuple(
+            " ".join((page.extract_text() or "").replace(NNBSP, " ").replace(NBSP, " ").split())
+            for page in self.reader.pages
+        )
+
     def page_text(self, number: int) -> str:
         """Text of page `number` (from 1), spaces normalised."""
-        text = self.reader.pages[number - 1].extract_text() or ""
-        return " ".join(text.replace(NNBSP, " ").replace(NBSP, " ").split())
+        return self._texts[number - 1]
 
     def all_text(self) -> list[str]:
-        return [self.page_text(i) for i in range(1, self.pages + 1)]
+        return list(self._texts)
 
 
 def flatten(tree: list, level: int = 1) -> list[tuple[str, int, int]]:  # type: ignore[type-arg]
@@ -409,16 +416,22 @@ def test_sectioned_metadata_from_the_article(sectioned: Rendered) -> None:
     assert "By Jane Doe" in cover and "12 March 2026" in cover
 
 
-def test_long_article_and_page_limit(tmp_path: Path) -> None:
+@pytest.mark.slow
+def test_long_article(tmp_path: Path) -> None:
     article = sectioned_article(sections=24, paragraphs=8)
-    extraction = Extraction(language="en")
-    files = pdf.render_pdf(article, extraction, settings=SETTINGS, source_dir=tmp_path)
+    files = pdf.render_pdf(article, Extraction(language="en"), settings=SETTINGS, source_dir=tmp_path)
     reader = PdfReader(io.BytesIO(files[0].data))
     assert len(reader.pages) >= 30
-    assert len([o for o in reader.outline if not isinstance(o, list)]) >= 24
-    limited = Settings(limits=Limits(max_pages=10))
-    with pytest.raises(RenderError, match="too many pages"):
-        pdf.render_pdf(article, extraction, settings=limited, source_dir=tmp_path)
+    assert len([o for o in reader.outline if not isinstance(o, list)]) == 25  # title + sections
+    last = " ".join((reader.pages[-1].extract_text() or "").split())
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in last
+
+
+def test_page_limit(tmp_path: Path) -> None:
+    article = sectioned_article(sections=2, paragraphs=6)
+    limited = Settings(limits=Limits(max_pages=3))
+    with pytest.raises(RenderError, match=r"too many pages: \d+ > limits.max_pages = 3"):
+        pdf.render_pdf(article, Extraction(language="en"), settings=limited, source_dir=tmp_path)
 
 
 def test_bare_article_has_no_empty_sections(tmp_path: Path) -> None:

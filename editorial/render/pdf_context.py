@@ -420,9 +420,17 @@ def build_context(
     t = words(lang)
     body_blocks = tuple(b for b in article.body if b.text.strip() or b.kind == "image")
     items, ids = build_body(article, source_dir, t)
-    targets = tuple((ids[b.start], b) for b in body_blocks if b.start in ids)
+    # Quotes in the title or standfirst link to the cover.
+    cover_blocks = tuple(
+        (f"r-{b.kind}", b) for b in article.blocks if b.kind in ("title", "standfirst")
+    )
+    targets = cover_blocks + tuple((ids[b.start], b) for b in body_blocks if b.start in ids)
 
-    strongest = strongest_quotes(extraction, 1 + MAX_PULL_QUOTES, max_words=COVER_QUOTE_MAX_WORDS)
+    ranked = strongest_quotes(extraction, 2 + MAX_PULL_QUOTES, max_words=COVER_QUOTE_MAX_WORDS)
+    # The cover already shows the title and standfirst: a quote from them would be printed twice.
+    cover_end = max((b.end for b in article.blocks if b.kind in ("title", "standfirst")), default=0)
+    in_body = [q for q in ranked if q.start >= cover_end]
+    strongest = tuple(in_body[:1 + MAX_PULL_QUOTES])
     cover_quote = None
     if strongest:
         cover = strongest[0]

@@ -107,4 +107,6 @@ def initial(html: Markup) -> Markup:
     text = str(html)
     if len(text) < 2 or not text[0].isalpha():
         return html
-    return Markup(f'<span class="initial">{text[0]}</span>{text[1:]}')
+    # Q and J hang below the baseline: their initial clears a fourth line.
+    extra = " descender" if text[0] in "QJ" else ""
+    return Markup(f'<span class="initial{extra}">{text[0]}</span>{text[1:]}')
