@@ -253,7 +253,8 @@ def create_app(
     auth = settings.server.auth_string if auth_string is None else auth_string
     bearer = settings.server.download_token if token is None else token
     cache = _IndexCache(out_dir)
-    app = FastAPI(title="Editorial downloads", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Editorial downloads", docs_url=None, redoc_url=None, openapi_url=None,
+                  redirect_slashes=False)  # fmt: skip
 
     @app.middleware("http")
     async def guard(
@@ -276,7 +277,7 @@ def create_app(
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     def index() -> HTMLResponse:
         idx = cache.get()
         entries = tuple(sorted(idx.entries.values(), key=lambda e: (e.date, e.title), reverse=True))
@@ -294,7 +295,7 @@ def create_app(
             for e in idx.entries.values()
         ])  # fmt: skip
 
-    @app.get("/articles/{slug}/{name:path}")
+    @app.api_route("/articles/{slug}/{name:path}", methods=["GET", "HEAD"])
     def download(slug: str, name: str) -> Response:
         found = lookup(cache.get(), slug, name)
         if found is None:

@@ -94,11 +94,13 @@ def deploy_to_pool(
     out_dir: str = "outputs",
     source: str | None = None,
     which: tuple[str, ...] = (SCHEDULED, MANUAL),
+    suffix: str = "",
 ) -> list[str]:
     """Register the deployments with process work pool `pool` (created if missing).
 
     `source` is the project folder as the workers see it (default: this checkout); workers
-    run the flows from it, so `out_dir` relative to it. Returns the deployment ids."""
+    run the flows from it, so `out_dir` relative to it. `suffix` is appended to the
+    deployment names (for a second set beside the served one). Returns the deployment ids."""
     from prefect import flow as flow_factory
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
@@ -116,7 +118,7 @@ def deploy_to_pool(
         kwargs = (
             _scheduled_kwargs(settings, out_dir) if name == SCHEDULED else _manual_kwargs(settings)
         )
-        ids.append(str(remote.deploy(name=name.split("/")[1], work_pool_name=pool,
+        ids.append(str(remote.deploy(name=name.split("/")[1] + suffix, work_pool_name=pool,
                                      print_next_steps=False, **kwargs)))  # fmt: skip
     return ids
 
