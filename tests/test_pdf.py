@@ -10,6 +10,7 @@ import io
 import logging
 import re
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -345,6 +346,28 @@ def test_sample_is_tagged_pdf_ua(sample: Rendered) -> None:
     xmp = root["/Metadata"].get_object().get_data()
     assert b'pdfuaid:part="1"' in xmp
     assert b"Can France become a global AI Hub?" in xmp
+    roles = _structure_roles(root["/StructTreeRoot"])
+    for role in ("/Document", "/H1", "/H2", "/H3", "/P", "/L", "/LI", "/Table", "/TH", "/TD",
+                 "/Link", "/BlockQuote"):
+        assert roles[role] >= 1, (role, roles)
+    assert roles["/H1"] == 1
+
+
+def _structure_roles(node: object) -> Counter[str]:
+    """How many structure elements of each role (/S) the tagged PDF holds."""
+    roles: Counter[str] = Counter()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if "/S" in item:
+                roles[str(item["/S"])] += 1
+            if "/K" in item:
+                stack.append(item["/K"])
+    return roles
 
 
 def _pdffonts(data: bytes, tmp_path: Path) -> list[list[str]]:
