@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 import regex
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from twitter_text import extract_urls_with_indices, parse_tweet
 
 from editorial.config import Settings
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "social"
 PLATFORMS = ("x", "bluesky", "mastodon", "linkedin", "threads")
+DEFAULT = Settings()
 BASE = Settings.model_validate({"brand": {"url": "https://news.example.org/editorial"}})
 
 
@@ -33,7 +35,7 @@ def eval_sources() -> list[Path]:
     return sorted(root.glob("en/*.txt")) + sorted(root.glob("fr/*.txt"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def pipeline(path: Path) -> tuple[Article, Extraction]:
     """Real ingest and extraction (real pandoc, real spaCy)."""
     from editorial.extract import extract
@@ -61,7 +63,7 @@ def mastodon_count(text: str, url_length: int = 23) -> int:
     return total
 
 
-def check_rules(name: str, posts: list[dict], cfg: Settings = Settings()) -> None:
+def check_rules(name: str, posts: list[dict], cfg: Settings = DEFAULT) -> None:
     """The platform's own limit, counted here without the renderer's code."""
     assert posts, name
     if len(posts) > 1:
@@ -149,7 +151,7 @@ def check_whole(posts: list[dict], article: Article, extraction: Extraction) -> 
             assert word.lower() in vocabulary, (word, post["text"])
 
 
-def rendered(article: Article, extraction: Extraction, cfg: Settings = Settings()) -> dict:
+def rendered(article: Article, extraction: Extraction, cfg: Settings = DEFAULT) -> dict:
     files = {f.name: f for f in social.render_social(article, extraction, settings=cfg)}
     assert set(files) == {"social.json", "social.md", "social.csv", "cards/quote-1200x630.png",
                           "cards/quote-1080x1080.png"}
@@ -166,7 +168,7 @@ def rendered(article: Article, extraction: Extraction, cfg: Settings = Settings(
     return data
 
 
-def posts_only(article: Article, extraction: Extraction, cfg: Settings = Settings()) -> dict:
+def posts_only(article: Article, extraction: Extraction, cfg: Settings = DEFAULT) -> dict:
     """social.json without the cards (fast, for property tests)."""
     m = social.material(article, extraction, cfg)
     posts = social.all_posts(m, cfg, "alt text", article.language)

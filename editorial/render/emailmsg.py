@@ -4,6 +4,7 @@ mailbox providers ask of bulk senders (List-Unsubscribe, one-click unsubscribe).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
@@ -64,4 +65,7 @@ def build_message(
         raise RenderError(f"bad newsletter header: {exc}") from exc
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    # A boundary from the content, not from the clock or a random source: reproducible files.
+    digest = hashlib.sha256((message_key + text + html).encode("utf-8")).hexdigest()[:32]
+    msg.set_boundary(f"=_editorial_{digest}")
     return msg.as_bytes()

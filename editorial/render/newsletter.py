@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import css_inline
 import nh3
+import regex
 from markupsafe import Markup, escape
 
 from editorial.config import Settings
@@ -135,6 +136,20 @@ def context(article: Article, extraction: Extraction, settings: Settings) -> New
     )
 
 
+_TAG = regex.compile(r'<[a-zA-Z][\w:-]*(?:\s+[\w:@.-]+(?:="[^"]*")?)*\s*/?>')
+_QUOTED = regex.compile(r'"[^"]*"')
+
+
+def escape_attribute_brackets(html: str) -> str:
+    """`<` and `>` inside attribute values as entities. The inliner's serialiser leaves them bare
+    (valid HTML), but a bare "<script>" in an alt text trips mail filters and naive scanners."""
+
+    def fix_tag(tag: regex.Match[str]) -> str:
+        return _QUOTED.sub(lambda v: v.group(0).replace("<", "&lt;").replace(">", "&gt;"), tag.group(0))
+
+    return _TAG.sub(fix_tag, html)
+
+
 def newsletter_html(ctx: NewsletterContext) -> str:
     raw = render("newsletter.html", ctx=ctx)
     try:
@@ -144,6 +159,7 @@ def newsletter_html(ctx: NewsletterContext) -> str:
     # css-inline puts the kept @media rules first in <head>: the charset must stay in the first
     # 1024 bytes for browsers that open the .html file.
     html = html.replace('<meta charset="utf-8">', "", 1).replace("<head>", '<head><meta charset="utf-8">', 1)
+    html = escape_attribute_brackets(html)
     if not html.lstrip().lower().startswith("<!doctype"):
         html = "<!DOCTYPE html>\n" + html
     size = len(html.encode("utf-8"))
