@@ -251,8 +251,8 @@ def _is_quotation(doc: Doc, sp: QuoteSpan, ctx: C.Context, has_cue: bool, att: A
     if len(words) <= 3:
         if not has_cue or att.cue is None or att.cue.lower() in C.WEAK_VERBS[doc.an.language] - C.NAMING:
             return False  # a scare quote
-        if att.cue.lower() in C.NAMING and qtext[:1].isupper():
-            return False
+        if att.cue.lower() in C.NAMING and (qtext[:1].isupper() or len(words) == 1):
+            return False  # calls these workers "partners"
     return True
 
 

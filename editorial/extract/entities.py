@@ -174,7 +174,7 @@ def evidence_orgs(an: Analysis, language: Language) -> set[str]:
                          + intro + r")s?\b", text):  # fmt: skip
         names.add(m.group(1))
     # "companies like Mistral AI and Hugging Face", "des entreprises comme X et Y"
-    plural = r"(?:companies|firms|startups|start-ups|groups|labs|organi[sz]ations|institutions|" \
+    plural = r"(?i:companies|firms|startups|start-ups|groups|labs|organi[sz]ations|institutions|" \
              r"entreprises|sociétés|groupes|organisations|institutions)"
     for m in re.finditer(plural + r"\s+(?:like|such as|including|comme|dont|telles? que)\s+"
                          r"((?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)(?:(?:,\s+|\s+(?:and|et|or|ou)\s+)"
@@ -186,7 +186,7 @@ def evidence_orgs(an: Analysis, language: Language) -> set[str]:
                          + name + r"\s*[,.;]", text):  # fmt: skip
         names.add(m.group(1))
     # "the startup Hugging Face", "la société Mistral AI"
-    for m in re.finditer(r"\b(?:the|la|le|l['’])\s*(?:" + intro + r")\s+" + name, text):
+    for m in re.finditer(r"\b(?i:the|la|le|l['’])\s*(?i:" + intro + r")\s+" + name, text):
         names.add(m.group(1))
     # "le documentaire d'Al Jazeera", "a report by Human Rights Watch"
     for m in re.finditer(r"\b(?:" + WORK_NOUNS + r")s?\s+(?:d['’]|de\s+|du\s+|of\s+|by\s+)(?:the\s+)?" + name, text, re.I):
