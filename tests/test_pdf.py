@@ -126,12 +126,19 @@ def flatten(tree: list, level: int = 1) -> list[tuple[str, int, int]]:  # type: 
 def render_all(
     article: Article, extraction: Extraction, source_dir: Path, variant: str = "pdf/ua-1"
 ) -> Rendered:
-    """Every stage, as render_pdf runs them, keeping what each one made."""
-    context = build_context(article, extraction, brand="Editorial", source_dir=source_dir)
-    html = pdf.render_html(context)
-    document = pdf.layout(html, source_dir=source_dir, variant=variant)
-    bookmarks = flatten(document.make_bookmark_tree())
-    data = pdf.write_pdf(document, context, variant=variant)
+    """Every stage, as render_pdf runs them, keeping what each one made. WeasyPrint must stay
+    silent (this also guards the module-scoped fixtures, which the autouse fixture cannot)."""
+    handler = _Capture()
+    logging.getLogger("weasyprint").addHandler(handler)
+    try:
+        context = build_context(article, extraction, brand="Editorial", source_dir=source_dir)
+        html = pdf.render_html(context)
+        document = pdf.layout(html, source_dir=source_dir, variant=variant)
+        bookmarks = flatten(document.make_bookmark_tree())
+        data = pdf.write_pdf(document, context, variant=variant)
+    finally:
+        logging.getLogger("weasyprint").removeHandler(handler)
+    assert not handler.messages, f"WeasyPrint logged: {handler.messages}"
     return Rendered(
         article, extraction, context, html, len(document.pages), bookmarks, data, pdf.preview_png(data)
     )
@@ -224,14 +231,7 @@ def sample() -> Rendered:
     from editorial.ingest import ingest
 
     article = ingest(SAMPLE)
-    handler = _Capture()
-    logging.getLogger("weasyprint").addHandler(handler)
-    try:
-        rendered = render_all(article, extract(article), SAMPLE.parent)
-    finally:
-        logging.getLogger("weasyprint").removeHandler(handler)
-    assert not handler.messages, handler.messages
-    return rendered
+    return render_all(article, extract(article), SAMPLE.parent)
 
 
 @pytest.fixture(scope="module")
