@@ -51,10 +51,7 @@ def extract_file(path: Path, lang: Language, direct: bool) -> Extraction:
             direct = True
     if direct:
         return extract_text(path.read_text(encoding="utf-8"), lang)
-    article = ingest(path)
-    if article.language != lang:
-        article = article.model_copy(update={"language": lang})
-    return extract(article)
+    return extract(ingest(path, language=lang))
 
 
 def run(eval_dir: Path, out_dir: Path, direct: bool = False) -> dict[str, dict[str, object]]:

@@ -129,7 +129,11 @@ def _valid(text: str) -> bool:
 def ner_mentions(an: Analysis) -> list[Mention]:
     out = []
     for e in an.ents:
-        s, t = clean_span(an.text, e.start, e.end)
+        end = e.end
+        tail = re.match(r"-[a-z]+\b", an.text[end : end + 12])
+        if tail and e.label == "PERSON":
+            end += tail.end()  # "Wong Yeung" + "-tat"
+        s, t = clean_span(an.text, e.start, end)
         if t <= s:
             continue
         txt = an.text[s:t]
@@ -297,8 +301,25 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     mentions = join_adjacent(an.text, mentions)
     mentions = harmonise_lists(an.text, mentions)
     mentions = merge_mentions(parenthesised_acronyms(an.text, mentions), mentions)
-    mentions = propagate(an.text, mentions)
+    mentions = join_adjacent(an.text, propagate(an.text, mentions))
+    mentions = merge_mentions(list_items(an.text, mentions), mentions)
     return merge_mentions(short_forms(an.text, mentions), mentions)
+
+
+_LIST_ITEM = re.compile(r"(,\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+)([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?=[\s,.;:)]|$)")
+
+
+def list_items(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Capitalised names closing a list of names ("Belfius, ING, KBC et AXA") are names of
+    the same kind, even when the model skipped them."""
+    out: list[Mention] = []
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        if a.label != b.label or not re.fullmatch(r",\s*", text[a.end : b.start]):
+            continue
+        m = _LIST_ITEM.match(text, b.end)
+        if m and _valid(m.group(2)) and m.group(2).lower() not in common_words(text[m.start(2) : m.end(2)]):
+            out.append(Mention(m.start(2), m.end(2), m.group(2), b.label))
+    return out
 
 
 def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -400,8 +421,9 @@ def canonicalise(
         if m.text in aliases:
             canon[i] = aliases[m.text]
             continue
-        if m.text in expansions and m.label != "PERSON":
-            canon[i] = expansions[m.text]
+        bare = m.text.replace(".", "")
+        if m.label != "PERSON" and (m.text in expansions or (bare != m.text and bare in expansions)):
+            canon[i] = expansions.get(m.text) or expansions[bare]
             continue
         target = None
         if m.label == "PERSON" or len(m.text.split()) == 1:
@@ -409,8 +431,41 @@ def canonicalise(
             # are never folded into a longer place or organisation name
             target = _person_full_name(i, m, full_people)
         canon[i] = target or m.text
-    # a short form takes the label/canonical of its full form; long forms of one entity agree
-    return canon
+    return _merge_misspellings(mentions, canon)
+
+
+def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[int, str]:
+    """"Kristin Wilkins" / "Kristen Wilkins", "Bauchtman" / "Lydia Buchtmann": a person's name
+    misspelt once joins the most frequent spelling (one letter per 5, at most two)."""
+    from editorial.extract.speakers import edit_distance
+
+    people = Counter(canon[i] for i, m in enumerate(mentions) if m.label == "PERSON")
+    full = [c for c in people if len(c.split()) >= 2]
+    mapping: dict[str, str] = {}
+    for c in people:
+        words = c.split()
+        best: tuple[int, int, str] | None = None
+        for f in full:
+            if f == c:
+                continue
+            fw = f.split()
+            if len(words) == len(fw) and words[:-1] == fw[:-1] or len(words) == len(fw) and words[1:] == fw[1:]:
+                pairs = [(a, b) for a, b in zip(words, fw, strict=True) if a != b]
+            elif len(words) == 1:
+                pairs = [(words[0], fw[-1])]
+            else:
+                continue
+            if len(pairs) != 1:
+                continue
+            a, b = pairs[0]
+            d = edit_distance(a.lower(), b.lower())
+            if 0 < d <= min(2, len(a) // 5 + (1 if len(a) >= 4 else 0)) and people[f] >= people[c]:
+                cand = (d, -people[f], f)
+                if best is None or cand < best:
+                    best = cand
+        if best is not None:
+            mapping[c] = best[2]
+    return {i: mapping.get(c, c) for i, c in canon.items()}
 
 
 def _person_full_name(i: int, m: Mention, pool: list[tuple[int, Mention]]) -> str | None:
