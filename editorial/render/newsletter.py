@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from editorial.config import Settings
 from editorial.errors import RenderError
-from editorial.model import Article, Extraction, Language, RenderedFile
+from editorial.model import Article, Extraction, Language, Quote, RenderedFile
 from editorial.render.emailmsg import build_message
 from editorial.render.i18n import words
 from editorial.render.posttext import (
@@ -86,11 +86,16 @@ def _tracked(url: str, slug: str, utm: bool) -> str:
     return with_utm(url, source="newsletter", medium="email", campaign=slug) if url and utm else url
 
 
-def summary(article: Article, max_words: int) -> tuple[tuple[Markup, ...], tuple[str, ...]]:
-    """The lead paragraphs cut on a sentence boundary, as sanitised HTML and as text."""
+def summary(
+    article: Article, max_words: int, quotes: tuple[Quote, ...] = ()
+) -> tuple[tuple[Markup, ...], tuple[str, ...]]:
+    """The lead paragraphs cut on a sentence boundary, as sanitised HTML and as text, without the
+    standfirst and without the sentences of the pull quotes shown below."""
     html: list[Markup] = []
     text: list[str] = []
-    for block, kept, whole in lead_paragraphs(article, max_words, skip=article.standfirst):
+    avoid = tuple(clean(q.text)[:40] for q in quotes)
+    paragraphs = lead_paragraphs(article, max_words, skip=article.standfirst, avoid=avoid)
+    for block, kept, whole in paragraphs:
         plain = " ".join(kept)
         text.append(plain)
         html.append(sanitize(block.html) if whole and block.html else Markup(escape(plain)))
@@ -110,7 +115,8 @@ def context(article: Article, extraction: Extraction, settings: Settings) -> New
     base = settings.brand.url
     utm = bool(base)
     table = words(article.language)
-    summary_html, summary_text = summary(article, settings.newsletter.summary_words)
+    quotes = strongest_quotes(extraction, PULL_QUOTES)
+    summary_html, summary_text = summary(article, settings.newsletter.summary_words, quotes)
     title = clean(article.title)
     return NewsletterContext(
         language=article.language,
@@ -121,7 +127,7 @@ def context(article: Article, extraction: Extraction, settings: Settings) -> New
         summary_text=summary_text,
         quotes=tuple(
             PullQuote(quoted(q.text, article.language), q.speaker)
-            for q in strongest_quotes(extraction, PULL_QUOTES)
+            for q in quotes
         ),
         article_url=_tracked(article_link(article, base), article.slug, utm),
         report_url=_tracked(published_url(base, article.slug, "report.pdf") or "report.pdf", article.slug, utm),

@@ -229,11 +229,12 @@ def hook_text(article: Article) -> str:
 
 
 def lead_paragraphs(
-    article: Article, max_words: int, *, skip: str = ""
+    article: Article, max_words: int, *, skip: str = "", avoid: tuple[str, ...] = ()
 ) -> list[tuple[Block, list[str], bool]]:
     """The lead paragraphs cut on a sentence boundary: (block, its kept sentences, kept whole?),
     at most `max_words` words (always at least one sentence), stopping at the first heading
-    after some text. Sentences of `skip` (e.g. the standfirst already shown) are left out."""
+    after some text. Sentences of `skip` (e.g. the standfirst already shown) and sentences holding
+    one of `avoid` (e.g. quotes shown elsewhere) are left out."""
     skipped = set(sentences(skip)) if skip else set()
     out: list[tuple[Block, list[str], bool]] = []
     count = 0
@@ -245,7 +246,7 @@ def lead_paragraphs(
         all_sentences = sentences(block.text)
         kept: list[str] = []
         for sentence in all_sentences:
-            if sentence in skipped:
+            if sentence in skipped or any(a and a in sentence for a in avoid):
                 continue
             n = len(sentence.split())
             if (out or kept) and count + n > max_words:
