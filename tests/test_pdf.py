@@ -488,6 +488,36 @@ def test_image_with_caption(tmp_path: Path) -> None:
     assert any(x.get_object()["/Subtype"] == "/Image" for x in resources["/XObject"].values())
 
 
+def test_lists_blockquotes_and_a_faq_under_its_own_heading(tmp_path: Path) -> None:
+    article = make_article([
+        ("heading", "The harbour", {"level": 2, "anchor": "harbour"}),
+        ("paragraph", paragraph(0)),
+        ("list_item", "Container traffic up by a fifth."),
+        ("list_item", "Two new cranes, and a third on order."),
+        ("blockquote", "The sea gives, and the sea takes; the harbour keeps the accounts."),
+        ("heading", "FAQ", {"level": 2, "anchor": "faq"}),
+        ("faq_question", "Why did traffic grow?"),
+        ("faq_answer", paragraph(2, 2)),
+        ("faq_answer", paragraph(3, 1)),
+        ("faq_question", "What happens next?"),
+        ("faq_answer", paragraph(3, 2)),
+    ])
+    rendered = render_all(article, Extraction(language="en"), tmp_path)
+    text = " ".join(rendered.all_text())
+    assert "– Container traffic up by a fifth. – Two new cranes" in text
+    assert "The sea gives, and the sea takes" in text
+    labels = [(label, level) for label, level, _ in rendered.bookmarks]
+    assert labels == [
+        ("A test article about harbours", 1), ("The harbour", 1), ("FAQ", 1),
+        ("Why did traffic grow?", 2), ("What happens next?", 2),
+    ]
+    assert "Questions and answers" not in text  # the article's own FAQ heading is kept
+    assert [e.text for e in rendered.context.toc] == ["The harbour", "FAQ"]
+    faq = next(i for i in rendered.context.body if i.kind == "faq")
+    assert [len(p.answers) for p in faq.pairs] == [2, 1]
+    assert rendered.pages == 2  # a short contents list shares its page with the body
+
+
 def test_broken_image_is_logged_not_fatal(tmp_path: Path, weasy_logs: list[str]) -> None:
     (tmp_path / "broken.png").write_bytes(b"not a png at all")
     article = make_article([("paragraph", paragraph(0)), ("image", "Broken.", {"src": "broken.png"})])
