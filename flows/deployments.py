@@ -119,7 +119,7 @@ def deploy_to_pool(
             _scheduled_kwargs(settings, out_dir) if name == SCHEDULED else _manual_kwargs(settings)
         )
         ids.append(str(remote.deploy(name=name.split("/")[1] + suffix, work_pool_name=pool,
-                                     print_next_steps=False, **kwargs)))  # fmt: skip
+                                     print_next_steps=False, ignore_warnings=True, **kwargs)))  # fmt: skip
     return ids
 
 
