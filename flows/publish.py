@@ -45,7 +45,7 @@ from editorial.model import (
     Language,
     RenderedFile,
 )
-from flows import artifacts
+from flows import artifacts, taskworker
 from flows.params import ArticleRequest, download_url, output_dir
 
 __all__ = ["ArticleFailed", "publish_article", "publish_article_manual", "publish_sources"]
@@ -195,6 +195,17 @@ def publish_sources(
         address = settings.server.dask_address if dask_address is None else dask_address
         _fan_out_dask(todo, results, out=out, settings=settings, workers=workers,
                       address=address, progress=progress)  # fmt: skip
+    elif todo and prestarted_pool is None and taskworker.connected_workers():
+        # A running `make serve` has warm task workers: hand the articles to them.
+        logger.info(
+            "%d article(s) to publish on task workers, %d unchanged", len(todo), len(results)
+        )
+        progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
+        futures_ = taskworker.delay_all([(job, key) for _, job, key in todo], out)
+        delayed = dict(zip(futures_, [(i, job) for i, job, _ in todo], strict=True))
+        for fut, (i, job) in delayed.items():
+            results[i] = _result_of(job, fut)
+            progress.advance(results[i])
     elif todo:
         logger.info("%d article(s) to publish, %d unchanged", len(todo), len(results))
         progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)

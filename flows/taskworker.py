@@ -1,0 +1,87 @@
+"""Warm background task workers: articles published in long-lived processes.
+
+`make serve` starts one (`python -m flows.taskworker`). It holds a warm `WorkerPool` (models
+loaded, WeasyPrint ready) and serves the `publish-article-warm` task through Prefect's task
+worker protocol: a batch or a single `editorial run` against the running server hands its
+articles over with `.delay()` instead of starting processes and loading models itself. More task
+workers on other machines (sharing the outputs folder) scale a batch out.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from editorial import pipeline
+from editorial.config import load_settings
+from editorial.model import ArticleResult
+
+_pool: pipeline.WorkerPool | None = None
+_lock = threading.Lock()
+
+
+def warm_pool(workers: int | None = None) -> pipeline.WorkerPool:
+    global _pool
+    with _lock:
+        if _pool is None:
+            settings = load_settings()
+            _pool = pipeline.WorkerPool(workers or settings.server.workers, settings)
+            _pool.prestart()
+        return _pool
+
+
+@task(name="publish-article-warm", persist_result=True, cache_policy=NO_CACHE)
+def publish_warm(job: pipeline.Job, key: str, out_dir: str) -> ArticleResult:
+    """One article in this task worker's warm pool; a rejected article is a failed row."""
+    return pipeline.finish(job, warm_pool().produce(job), key, Path(out_dir))
+
+
+def delay_all(jobs: list[tuple[pipeline.Job, str]], out_dir: Path) -> list[Any]:
+    """Hand `jobs` to the task workers; the futures in the same order.
+
+    Submitted from a fresh thread, outside the flow run's context: `.delay()` serialises that
+    context, and the flow's task runner (it holds a lock) cannot be pickled."""
+
+    def submit() -> list[Any]:
+        return [
+            publish_warm.with_options(task_run_name=f"publish {Path(job.source).name}").delay(
+                job, key, str(out_dir.resolve())
+            )
+            for job, key in jobs
+        ]
+
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(submit).result()
+
+
+def connected_workers() -> int:
+    """How many task workers serve `publish_warm` right now (0 when there is no server)."""
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            response = client.request(
+                "POST", "/task_workers/filter",
+                json={"task_worker_filter": {"task_keys": [publish_warm.task_key]}},
+            )  # fmt: skip
+            return len(response.json())
+    except Exception:  # noqa: BLE001 - no server, or an older one: no task workers
+        return 0
+
+
+def main() -> None:
+    from prefect.task_worker import serve
+
+    workers = int(os.environ.get("EDITORIAL_SERVER_WORKERS", "0")) or None
+    warm_pool(workers)
+    serve(publish_warm, limit=(workers or load_settings().server.workers) * 2)
+
+
+if __name__ == "__main__":
+    main()
