@@ -31,7 +31,9 @@ COMMON_ACRONYMS = frozenset(
     ADN HIV VIH COVID AIDS SIDA CO2 PhD MBA FAQ UTC GMT AVC""".split()
 )
 # Capitalised common nouns (by convention) that the small models take for names.
-COMMON_CAPITALISED = frozenset("état etat etats gouvernement parlement église internet web".split())
+COMMON_CAPITALISED = frozenset("état etat etats gouvernement parlement église internet web administration "
+                               "government state department ministry agency committee church court "
+                               "university".split())  # fmt: skip
 NAME_PARTICLES = frozenset("le la de du des van von der den da di dos al el bin ben ibn".split())
 WORK_NOUNS = ("documentaire|reportage|rapport|étude|enquête|sondage|report|study|survey|"
               "documentary|investigation|poll")
@@ -130,8 +132,8 @@ def ner_mentions(an: Analysis) -> list[Mention]:
     out = []
     for e in an.ents:
         end = e.end
-        tail = re.match(r"-[a-z]+\b", an.text[end : end + 12])
-        if tail and e.label == "PERSON":
+        tail = re.match(r"-(?!like|style|era|led|based|born|backed|made)[a-z]+\b", an.text[end : end + 12])
+        if tail and e.label == "PERSON" and " " in an.text[e.start : e.end]:
             end += tail.end()  # "Wong Yeung" + "-tat"
         s, t = clean_span(an.text, e.start, end)
         if t <= s:
@@ -140,7 +142,7 @@ def ner_mentions(an: Analysis) -> list[Mention]:
         if "\n" in txt or not _valid(txt):
             continue
         label = e.label
-        if an.language == "fr" and label != "PERSON" and _plural_demonym(an.text, s, txt):
+        if an.language == "fr" and _plural_demonym(an.text, s, txt):
             continue
         if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
             label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
@@ -149,10 +151,16 @@ def ner_mentions(an: Analysis) -> list[Mention]:
 
 
 def _plural_demonym(text: str, start: int, name: str) -> bool:
-    """"les Bulgares", "deux Polonais": a people, not a place or an organisation."""
-    if " " in name or "-" in name or not name.endswith(("s", "x")):
+    """"les Bulgares", "deux Polonais": a people, not a place or an organisation; "des
+    Dassault ou des Fabius": a kind of family, not one person."""
+    if " " in name or "-" in name:
         return False
-    return bool(re.search(r"\b(?:les|des|aux|deux|trois|quatre|ces|nos|vos|leurs)\s+$", text[max(0, start - 10) : start], re.I))
+    before = text[max(0, start - 10) : start]
+    if re.search(r"\b(?:les|des)\s+$", before, re.I):
+        return True
+    if not name.endswith(("s", "x")):
+        return False
+    return bool(re.search(r"\b(?:aux|deux|trois|quatre|ces|nos|vos|leurs)\s+$", before, re.I))
 
 
 def _name_pattern(name: str) -> re.Pattern[str]:
@@ -404,7 +412,8 @@ def canonicalise(
     names = load_names() if names is None else names
     aliases = {e.name: e.canonical for e in names}
     canon: dict[int, str] = {}
-    full_people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.text.split()) >= 2]
+    full_people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.text.split()) >= 2
+                   and not re.match(r"[A-Z]\.", m.text)]  # fmt: skip
     # acronyms the article expands: "Johnson Space Center (JSC)" or "JSC (Johnson Space Center)"
     expansions: dict[str, str] = {}
     for m in mentions:
@@ -440,6 +449,10 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
     from editorial.extract.speakers import edit_distance
 
     people = Counter(canon[i] for i, m in enumerate(mentions) if m.label == "PERSON")
+    names = Counter(canon[i] for i, m in enumerate(mentions))
+    for c in names:  # organisations and places: "Untied Nations" / "United Nations"
+        if c not in people and len(c.split()) >= 2:
+            people[c] = names[c]
     full = [c for c in people if len(c.split()) >= 2]
     mapping: dict[str, str] = {}
     for c in people:
