@@ -611,7 +611,7 @@ def test_template_and_context_agree() -> None:
     """Every `r.<name>` the template reads is a field of ReportContext, and every field is read."""
     env = environment()
     used: set[str] = set()
-    for name in ("report.html", "report/body_item.html"):
+    for name in ("report.html", "report/body_item.html", "report/glance.html"):
         source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
         for node in env.parse(source).find_all(jinja2.nodes.Getattr):
             if isinstance(node.node, jinja2.nodes.Name) and node.node.name == "r":
