@@ -100,14 +100,15 @@ def test_hard_text_stays_inside(name: str, quote: str, speaker: str, title: str)
 def test_no_quote_gives_a_title_card() -> None:
     laid = cards.lay_out_cards(article("Paris, year zero of AI"), extraction(), settings=DEFAULT)
     check_laid_out(laid)
-    assert laid.quote == "" and laid.alt.startswith("Title card: Paris, year zero of AI.")
+    assert laid.quote == "" and laid.alt == "Title card: Paris, year zero of AI. Editorial."
 
 
 def test_french_card_alt_and_marks() -> None:
     a = article("La France, pôle de l’IA ?", language="fr")
     laid = cards.lay_out_cards(a, extraction(("Nous sommes en l’an zéro,", "Alexandre Lavallée")), settings=DEFAULT)
     assert laid.quote == "«\u202fNous sommes en l’an zéro\u202f»"
-    assert laid.alt.startswith("Carte citation : ") or laid.alt.startswith("Carte citation: ")
+    assert laid.alt == ("Carte citation\u00a0: «\u202fNous sommes en l’an zéro\u202f» — Alexandre Lavallée. "
+                        "Extrait de «\u202fLa France, pôle de l’IA ?\u202f», Editorial.")
 
 
 def test_card_html_is_escaped() -> None:

@@ -216,8 +216,9 @@ def alt_text(language: Language, quote: str, speaker: str, title: str, brand: st
     table = words(language)
     said = f"{quote} — {speaker}" if speaker else quote
     if not quote:
-        return f"{table['social.card_alt_title']}: {sentence_end(title)} {brand}"
-    return f"{table['social.card_alt']}: {sentence_end(said)} {table['social.card_from']} {sentence_end(title)} {brand}"
+        return f"{table['social.card_alt_title']}{table['social.colon']} {sentence_end(title)} {brand}."
+    source = f"{table['social.card_from']} {quoted(title, language)}, {brand}."
+    return f"{table['social.card_alt']}{table['social.colon']} {sentence_end(said)} {source}"
 
 
 def _within(limit: int, text: str) -> bool:

@@ -147,16 +147,15 @@ def camel_tag(name: str) -> str:
 
 
 def hashtags(article: Article, entities: tuple[EntitySummary, ...], n: int = 3) -> tuple[str, ...]:
-    """Up to `n` CamelCase tags from the main entities (those the title names first); a person
-    only when the title names them."""
+    """Up to `n` CamelCase tags from the main entities, those the title names first; a person
+    only when the title names them (the article is about them)."""
     title = article.title.lower()
     tags: list[str] = []
     seen: set[str] = set()
     ranked = sorted(entities, key=lambda e: not _named_in(e.canonical, title))  # stable
-    for ent in ranked:
-        if ent.label == "PERSON" and not _named_in(ent.canonical, title):
-            continue
-        tag = camel_tag(ent.canonical)
+    names = [e.canonical for e in ranked if e.label != "PERSON" or _named_in(e.canonical, title)]
+    for name in names:
+        tag = camel_tag(name)
         if tag and tag.lower() not in seen:
             seen.add(tag.lower())
             tags.append(tag)
