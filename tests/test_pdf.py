@@ -666,6 +666,10 @@ def test_speaker_role_and_dates() -> None:
     assert speaker_role("Tom Ng", article) == "A crane operator with twenty years on the docks"
     assert speaker_role("Ana Ruiz", article) == "Who runs the cooperative"
     assert speaker_role("Nobody Here", article) == ""
+    before = make_article([("paragraph", "It was fine, according to museum curator Ann Lee. "
+                                         "Kristen Wilkins, assistant professor of photography, agreed.")])
+    assert speaker_role("Ann Lee", before) == "Museum curator"
+    assert speaker_role("Kristen Wilkins", before) == "Assistant professor of photography"
     fr = make_article([("paragraph", "Jean Dupont, le porte-parole de la mairie, a démenti.")],
                       language="fr")
     assert speaker_role("Jean Dupont", fr) == "Le porte-parole de la mairie"

@@ -195,6 +195,15 @@ _ROLE_PATTERNS = {
         r"[^.;:!?()\"“”]*?)(?:,|\.|;|\s+(?:said|says|told|explains|explained|argues|argued)\b)",
         # "NAME is an AI entrepreneur whose career ..."
         r"{name}\s+(?:is|was)\s+(?P<role>(?:a|an|the)\s[^.;:!?\"“”]*?)(?:\.|;|,\s+(?:who|and)\b)",
+        # "NAME, assistant professor of photography, ..." (a lowercase phrase with of/at/for)
+        r"{name},\s+(?P<role>[a-z][\w-]*(?:\s[\w-]+){{0,3}}\s(?:of|at|for|in)\s[^.;:!?()\"“”]*?)"
+        r"(?:,|\.|;)",
+        # "according to curator NAME" / "prime minister NAME"
+        r"(?<![\w-])(?P<role>(?:(?:assistant|associate|deputy|prime|vice|chief|senior|former|"
+        r"executive|managing|general|art|museum|foreign|finance|interior)\s){{0,2}}"
+        r"(?:curator|director|professor|spokesperson|"
+        r"spokeswoman|spokesman|minister|president|chairman|chairwoman|mayor|senator|governor|"
+        r"analyst|economist|executive|CEO|coach|lawyer|researcher|author|founder|editor))\s{name}\b",
         # "NAME, who founded two start-ups, ..."
         r"{name},\s+(?P<role>(?:who|whose)\b[^.;:!?()\"“”]*?)(?:,|\.|;)",
     ),
