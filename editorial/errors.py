@@ -63,3 +63,9 @@ class StoreError(EditorialError):
 
 class TransientError(Exception):
     """A failure worth retrying (resource briefly unavailable); not an article problem."""
+
+
+class UnsafeSource(IngestError):
+    """The source is a symlink, a device, a FIFO or a folder: never read."""
+
+    code = "unsafe_source"

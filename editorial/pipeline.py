@@ -7,20 +7,27 @@ articles (the floor Prefect's orchestration adds to).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import multiprocessing
 import os
+import shutil
+import signal
+import tempfile
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from editorial import store
-from editorial.config import PIPELINE_VERSION, TEMPLATES_DIR, Settings, load_settings
-from editorial.errors import EditorialError, RenderError
+from editorial.config import PIPELINE_VERSION, TEMPLATES_DIR, Limits, Settings, load_settings
+from editorial.errors import EditorialError, RenderError, StageTimeout
 from editorial.ingest import SUPPORTED, ingest
 from editorial.model import (
     ALL_FORMATS,
@@ -225,12 +232,32 @@ def process(job: Job, *, out_dir: Path, settings: Settings | None = None) -> Art
 
 
 # ---------------------------------------------------------------- worker processes
+#
+# A worker can die (out of memory, a crash in C code, kill -9) or run away in C code that
+# SIGALRM cannot interrupt. Each worker records which job it is running in a claim file named
+# after its pid; the parent uses the claims to start each job's hard deadline when it really
+# starts, to kill only the worker that overran it, and, when the pool breaks, to blame only
+# the job whose worker died (the pool terminates the others with SIGTERM: their jobs are
+# innocent and run again). A crash nobody can be blamed for gives every job in flight one more
+# try; a job caught in two of them fails.
+
+_claims_dir: str = ""
 
 
-def _init_worker(settings: Settings) -> None:
+def job_budget(limits: Limits) -> float:
+    """Hard wall clock for one article in a worker: `job_timeout`, else every stage's limit
+    plus a margin for start-up and the stages without their own limit."""
+    if limits.job_timeout > 0:
+        return limits.job_timeout
+    return limits.pandoc_timeout + limits.nlp_timeout + limits.render_timeout + 30.0
+
+
+def _init_worker(settings: Settings, claims_dir: str = "") -> None:
     """Worker start-up: memory limit, models and renderers warm before the first article."""
     import resource
 
+    global _claims_dir
+    _claims_dir = claims_dir
     limit = settings.limits.worker_memory_mb * 1024 * 1024
     if limit > 0:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -249,68 +276,200 @@ def _init_worker(settings: Settings) -> None:
             pass
 
 
-def _produce_in_worker(job: Job, settings: Settings) -> Produced | ArticleResult:
+def _warm() -> int:
+    return os.getpid()
+
+
+def _produce_in_worker(job: Job, settings: Settings, token: str = "") -> Produced | ArticleResult:
+    """Every outcome comes back as a value: nothing raised here may break the pool or escape
+    as a BaseException (WeasyPrint's FatalURLFetchingError is one)."""
+    claim = Path(_claims_dir, str(os.getpid())) if _claims_dir and token else None
+    if claim:
+        claim.write_text(token, "utf-8")
     try:
         return produce(job, settings)
     except EditorialError as exc:
         return failed(job, exc)
-    except MemoryError:
+    except (MemoryError, RecursionError):
         return failed(job, _too_large(job))
-
-
-def _noop() -> None:
-    return None
+    except Exception as exc:  # a bug in a stage fails this article only, with its name
+        return failed(job, exc)
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - e.g. FatalURLFetchingError
+        return failed(job, RenderError(f"rendering stopped: {type(exc).__name__}: {exc}"))
+    finally:
+        if claim:
+            claim.unlink(missing_ok=True)
 
 
 def _too_large(job: Job) -> EditorialError:
     from editorial.errors import TooLarge
 
-    return TooLarge("ran out of the worker's memory limit", source=job.source)
+    return TooLarge("ran out of the worker's memory limit (limits.worker_memory_mb)",
+                    source=job.source)  # fmt: skip
+
+
+@dataclass
+class _Flight:
+    job: Job
+    token: str
+    generation: int
+    started: float | None = None
 
 
 class WorkerPool:
-    """Long-lived worker processes with models loaded once each; restarted if one dies."""
+    """Long-lived worker processes with models loaded once each; restarted if one dies.
+
+    Thread-safe: `produce()` may be called from many threads (the Prefect task runner)."""
 
     def __init__(self, workers: int, settings: Settings) -> None:
         self.workers = max(1, workers)
         self.settings = settings
+        self.budget = job_budget(settings.limits)
+        self._claims = Path(tempfile.mkdtemp(prefix="editorial-claims-"))
+        self._lock = threading.RLock()
+        self._tokens = itertools.count()
+        self._generation = 0
+        self._executors: dict[int, ProcessPoolExecutor] = {}
+        self._flights: dict[Future[Produced | ArticleResult], _Flight] = {}
+        self._verdicts: dict[str, str] = {}  # token -> "timeout" | "crashed"
+        self._diagnosed: dict[int, bool] = {}  # generation -> a culprit was found
+        self._unexplained: dict[str, int] = {}  # source -> crashes it was caught in
         self._executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init_worker,
-            initargs=(self.settings,),
+            initargs=(self.settings, str(self._claims)),
         )
-
-    def submit(self, job: Job) -> Future[Produced | ArticleResult]:
-        try:
-            return self._executor.submit(_produce_in_worker, job, self.settings)
-        except BrokenProcessPool:
-            self._executor = self._start()
-            return self._executor.submit(_produce_in_worker, job, self.settings)
+        self._executors[self._generation] = executor
+        return executor
 
     def prestart(self) -> None:
-        """Start every worker now (each loads the models) without waiting for them."""
-        for _ in range(self.workers):
-            self._executor.submit(_noop)
+        """Start every worker now (they load their models while the caller does other work)."""
+        with self._lock:
+            for _ in range(self.workers):
+                self._executor.submit(_warm)
+
+    def submit(self, job: Job) -> Future[Produced | ArticleResult]:
+        with self._lock:
+            token = f"{os.getpid()}-{next(self._tokens)}"
+            try:
+                future = self._executor.submit(_produce_in_worker, job, self.settings, token)
+            except (BrokenProcessPool, RuntimeError):
+                self._diagnose(self._generation)
+                future = self._executor.submit(_produce_in_worker, job, self.settings, token)
+            self._flights[future] = _Flight(job, token, self._generation)
+            return future
 
     def produce(self, job: Job) -> Produced | ArticleResult:
-        """Blocking: the job's result; a crashed worker fails this job only."""
-        future = self.submit(job)
+        """Blocking: the job's result; a crashed or overdue worker fails this job only."""
+        while True:
+            future = self.submit(job)
+            while not future.done():
+                wait([future], timeout=0.5)
+                self.enforce_deadlines([future])
+            outcome = self.resolve(future)
+            if outcome is not None:
+                return outcome
+
+    def enforce_deadlines(self, futures: Iterable[Future[Produced | ArticleResult]]) -> None:
+        """Kill the worker of any job running longer than the budget (it fails with timeout)."""
+        now = time.monotonic()
+        claims = self._read_claims()
+        with self._lock:
+            for future in futures:
+                flight = self._flights.get(future)
+                if flight is None or future.done():
+                    continue
+                pid = claims.get(flight.token)
+                if flight.started is None:
+                    if pid is not None:
+                        flight.started = now
+                    continue
+                if now - flight.started > self.budget and pid is not None:
+                    self._verdicts[flight.token] = "timeout"
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+
+    def resolve(self, future: Future[Produced | ArticleResult]) -> Produced | ArticleResult | None:
+        """The outcome of a finished future; None when its job was an innocent victim of another
+        job's crash and must be submitted again."""
+        with self._lock:
+            flight = self._flights.pop(future)
+        job = flight.job
         try:
             return future.result()
         except BrokenProcessPool:
-            self.restart()
-            return failed(job, RenderError("the worker process died (out of memory or crashed)"))
+            pass
+        except Exception as exc:  # e.g. an outcome that cannot be pickled
+            return failed(job, exc)
+        found = self._diagnose(flight.generation)
+        verdict = self._verdicts.pop(flight.token, "")
+        if verdict == "timeout":
+            return failed(job, StageTimeout(
+                f"took longer than {self.budget:g} s (hard limit, limits.job_timeout); "
+                "its worker was stopped"))  # fmt: skip
+        if verdict == "crashed":
+            return failed(job, RenderError(
+                "the worker process died while processing it (out of memory or crashed)"))  # fmt: skip
+        if not found:
+            with self._lock:
+                n = self._unexplained[job.source] = self._unexplained.get(job.source, 0) + 1
+            if n >= 2:
+                return failed(job, RenderError("the worker process died twice while processing it"))
+        return None
+
+    def _read_claims(self) -> dict[str, int]:
+        """token -> pid of the worker running it."""
+        out: dict[str, int] = {}
+        for p in self._claims.iterdir() if self._claims.is_dir() else ():
+            with contextlib.suppress(OSError, ValueError):
+                out[p.read_text("utf-8")] = int(p.name)
+        return out
+
+    def _diagnose(self, generation: int) -> bool:
+        """Once per broken generation: find the job(s) whose worker died, restart the pool.
+        Returns whether a culprit was found."""
+        with self._lock:
+            if generation in self._diagnosed:
+                return self._diagnosed[generation]
+            executor = self._executors.pop(generation)
+            processes = list(getattr(executor, "_processes", {}).values())
+            claims = {pid: token for token, pid in self._read_claims().items()}
+            found = False
+            for proc in processes:
+                proc.join(timeout=10)
+                token = claims.get(proc.pid or -1)
+                with contextlib.suppress(OSError):
+                    (self._claims / str(proc.pid)).unlink()
+                if token is None:
+                    continue
+                if token in self._verdicts:
+                    found = True
+                elif proc.exitcode not in (None, 0, -signal.SIGTERM):
+                    self._verdicts[token] = "crashed"
+                    found = True
+            self._diagnosed[generation] = found
+            if generation == self._generation:
+                executor.shutdown(wait=False, cancel_futures=True)
+                self._generation += 1
+                self._executor = self._start()
+            return found
 
     def restart(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor = self._start()
+        with self._lock:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executors.pop(self._generation, None)
+            self._generation += 1
+            self._executor = self._start()
 
     def close(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self._claims, ignore_errors=True)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -367,28 +526,21 @@ def run_batch(
 def _stream(
     pool: WorkerPool, todo: list[tuple[int, Job, str]]
 ) -> Iterator[tuple[int, Job, str, Produced | ArticleResult]]:
-    """Keep a bounded window of jobs in flight (memory does not grow with N)."""
-    window = pool.workers * 4
+    """At most one job per worker in flight (memory does not grow with N, and each job's hard
+    deadline runs from its real start); jobs of a crashed pool that were not to blame run
+    again."""
     pending: dict[Future[Produced | ArticleResult], tuple[int, Job, str]] = {}
-    queue = list(reversed(todo))
-    from concurrent.futures import FIRST_COMPLETED, wait
-
+    queue = deque(todo)
     while queue or pending:
-        while queue and len(pending) < window:
-            item = queue.pop()
+        while queue and len(pending) < pool.workers:
+            item = queue.popleft()
             pending[pool.submit(item[1])] = item
-        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+        pool.enforce_deadlines(list(pending))
         for fut in done:
-            i, job, key = pending.pop(fut)
-            try:
-                outcome: Produced | ArticleResult = fut.result()
-            except BrokenProcessPool:
-                pool.restart()
-                outcome = failed(
-                    job, RenderError("the worker process died (out of memory or crashed)")
-                )
-                # Jobs in flight on the dead pool are requeued; only this one is blamed.
-                for other, item in list(pending.items()):
-                    queue.append(item)
-                    pending.pop(other)
-            yield i, job, key, outcome
+            item = pending.pop(fut)
+            outcome = pool.resolve(fut)
+            if outcome is None:
+                queue.appendleft(item)
+                continue
+            yield (*item, outcome)

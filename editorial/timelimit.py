@@ -16,7 +16,8 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
     """Raise StageTimeout if the block runs longer than `seconds`.
 
     Uses SIGALRM, so it only applies in a process's main thread (our worker processes); elsewhere
-    it is a no-op and the caller's own deadline applies."""
+    it is a no-op and the caller's own deadline applies. SIGALRM cannot interrupt C code that
+    never returns to Python: the worker pool's hard deadline (`pipeline.job_budget`) kills it."""
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -25,7 +26,9 @@ def time_limit(seconds: float, what: str) -> Iterator[None]:
         raise StageTimeout(f"{what} took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _raise)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Fire again every second after the first: library code that swallows exceptions
+    # (`except Exception` around an image decode) cannot keep the stage running.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
     try:
         yield
     finally:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -11,16 +14,24 @@ import yaml
 from slugify import slugify
 
 from editorial.config import Limits
-from editorial.errors import EditorialError, EmptyArticle, IngestError, TooLarge, UnsupportedFormat
+from editorial.errors import (
+    EditorialError,
+    EmptyArticle,
+    IngestError,
+    TooLarge,
+    UnsafeSource,
+    UnsupportedFormat,
+)
 from editorial.ingest import language as lang_detect
 from editorial.ingest import pandoc, pandoc_ast, plaintext
+from editorial.ingest.container import check_container
 from editorial.ingest.dates import parse_date
 from editorial.ingest.decode import decode, single_line
 from editorial.ingest.draft import Draft, Parsed
 from editorial.ingest.sanitize import clean_inline_html
 from editorial.model import Article, Block, Language
 
-__all__ = ["SUPPORTED", "ingest", "ingest_bytes", "make_slug"]
+__all__ = ["SUPPORTED", "ingest", "ingest_bytes", "make_slug", "read_source"]
 
 SUPPORTED = {".md": "md", ".markdown": "md", ".txt": "txt", ".text": "txt", ".html": "html",
              ".htm": "html", ".docx": "docx", ".odt": "odt"}  # fmt: skip
@@ -38,16 +49,44 @@ def ingest(
         fmt = SUPPORTED.get(path.suffix.lower())
         if fmt is None:
             raise UnsupportedFormat(f"unsupported file type {path.suffix or '(none)'!r}")
-        size = path.stat().st_size
-        if size > limits.max_input_bytes:
-            raise TooLarge(f"{size:,} bytes is over the {limits.max_input_bytes:,} byte limit")
-        data = path.read_bytes()
+        data = read_source(path, limits.max_input_bytes)
         return ingest_bytes(data, fmt, source=str(path), base_dir=path.parent, limits=limits,
                             language=language)  # fmt: skip
     except EditorialError as exc:
         raise exc.with_source(str(path)) from exc
     except OSError as exc:
         raise IngestError(f"cannot read the file ({exc.strerror})", source=str(path)) from exc
+
+
+def read_source(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file, never following a symlink, never reading past `max_bytes`.
+
+    The size is checked on the open descriptor before reading and again while reading (a file
+    that grows, a /proc file reporting 0 bytes)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise UnsafeSource(f"symlink not allowed: {path.name}") from exc
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnsafeSource(f"not a regular file: {path.name}")
+        if st.st_size > max_bytes:
+            raise TooLarge(f"{st.st_size:,} bytes is over the {max_bytes:,} byte limit "
+                           "(limits.max_input_bytes)")  # fmt: skip
+        chunks: list[bytes] = []
+        total = 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > max_bytes:
+                raise TooLarge(f"more than {max_bytes:,} bytes, the limit (limits.max_input_bytes)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def ingest_bytes(
@@ -59,27 +98,68 @@ def ingest_bytes(
     limits: Limits,
     language: Language | None = None,
 ) -> Article:
+    """Parse `data` (the bytes of `source`, read as `fmt`). Raises an IngestError subclass."""
     if not data.strip():
-        raise EmptyArticle("the file is empty")
+        raise EmptyArticle("empty article: the file is empty")
+    if len(data) > limits.max_input_bytes:
+        raise TooLarge(f"{len(data):,} bytes is over the {limits.max_input_bytes:,} byte limit "
+                       "(limits.max_input_bytes)")  # fmt: skip
+    if fmt not in ("txt", "md", "html", "docx", "odt"):
+        raise UnsupportedFormat(f"unsupported format {fmt!r}")
     warnings: list[str] = []
     meta: dict[str, Any] = {}
-    if fmt in ("txt", "md", "html"):
-        text, w = decode(data)
-        warnings += w
-        if len(text) > limits.max_text_chars:
-            raise TooLarge(f"{len(text):,} characters is over the {limits.max_text_chars:,} limit")
-        if fmt == "md":
-            meta, text = front_matter(text)
-        if fmt == "txt":
-            parsed = plaintext.parse(text)
+    try:
+        if fmt in ("txt", "md", "html"):
+            text, w = decode(data)
+            warnings += w
+            if not text.strip():
+                raise EmptyArticle("empty article: no text after decoding")
+            if len(text) > limits.max_text_chars:
+                raise TooLarge(f"{len(text):,} characters is over the {limits.max_text_chars:,} "
+                               "limit (limits.max_text_chars)")  # fmt: skip
+            if fmt == "md":
+                meta, text = front_matter(text)
+            if fmt == "txt":
+                parsed = plaintext.parse(text)
+            else:
+                ast = pandoc.to_ast(text.encode("utf-8"), fmt, limits)
+                parsed = pandoc_ast.parse(ast, max_nesting=limits.max_nesting)
         else:
-            parsed = pandoc_ast.parse(pandoc.to_ast(text.encode("utf-8"), fmt, limits))
-    else:
-        parsed = pandoc_ast.parse(pandoc.to_ast(data, fmt, limits))
+            check_container(data, fmt, limits)
+            parsed = pandoc_ast.parse(pandoc.to_ast(data, fmt, limits),
+                                      max_nesting=limits.max_nesting)  # fmt: skip
+    except RecursionError as exc:
+        raise TooLarge("the document is nested too deeply") from exc
     meta = {**parsed.meta, **{k: v for k, v in meta.items() if v not in (None, "")}}
     warnings += parsed.warnings
+    parsed = _cap_tokens(parsed, limits.max_token_chars, warnings)
     return assemble(parsed, meta, data=data, fmt=fmt, source=source, base_dir=base_dir,
                     language=language, warnings=warnings)  # fmt: skip
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without anchors/aliases: `&a [*b, *b, ...]` chains are a billion-laughs bomb once
+    anything walks or prints the result."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.YAMLError("aliases (*name) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+def _cap_tokens(parsed: Parsed, max_chars: int, warnings: list[str]) -> Parsed:
+    """Cut "words" longer than `max_chars` (no prose has them; they stall NLP and layout)."""
+    long_word = re.compile(rf"\S{{{max_chars + 1},}}")
+    drafts = []
+    changed = False
+    for d in parsed.drafts:
+        if d.kind != "image" and long_word.search(d.text):
+            text = long_word.sub(lambda m: m.group()[:80] + "\u2026", d.text)
+            warnings.append(f"cut a {max_chars:,}+ character word in a {d.kind}: {text[:60]!r}")
+            d = Draft(d.kind, text, "", d.level, d.src, d.anchor)
+            changed = True
+        drafts.append(d)
+    return Parsed(tuple(drafts), parsed.meta, parsed.warnings) if changed else parsed
 
 
 def front_matter(text: str) -> tuple[dict[str, Any], str]:
@@ -89,7 +169,7 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
     if len(m.group(1)) > 65536:
         raise TooLarge("front matter over 64 KB")
     try:
-        data = yaml.safe_load(m.group(1))
+        data = yaml.load(m.group(1), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise IngestError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
     if data is None:
@@ -104,13 +184,20 @@ def _meta_str(meta: dict[str, Any], *keys: str) -> str:
         value = meta.get(key)
         if isinstance(value, list):
             value = ", ".join(str(v) for v in value)
+        if value not in (None, "") and isinstance(value, str | int | float | bool):
+            return single_line(str(value))[:1000]
         if value not in (None, ""):
-            return single_line(str(value))
+            return single_line(str(value)[:1000])
     return ""
 
 
-def make_slug(title: str, fallback: str) -> str:
-    return slugify(title, max_length=80, word_boundary=True) or slugify(fallback) or "article"
+def make_slug(title: str, fallback: str, *, digest: str = "") -> str:
+    """A file-system-safe folder name: from the title, else the fallback, else article-<sha8>."""
+    return (
+        slugify(title, max_length=80, word_boundary=True)
+        or slugify(fallback, max_length=80, word_boundary=True)
+        or f"article-{digest[:8]}".rstrip("-")
+    )
 
 
 def _check_image(d: Draft, base_dir: Path, warnings: list[str]) -> Draft | None:
@@ -210,7 +297,7 @@ def assemble(
         source=source,
         source_name=Path(source).name,
         format=fmt,
-        slug=make_slug(title, Path(source).stem),
+        slug=make_slug(title, Path(source).stem, digest=hashlib.sha256(data).hexdigest()),
         title=title,
         standfirst=standfirst,
         author=_meta_str(meta, "author", "authors", "creator"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from editorial.errors import TooLarge
+from editorial.ingest.decode import clean_inline
 from editorial.ingest.draft import Draft, Parsed
 from editorial.ingest.sanitize import safe_href
 
@@ -23,8 +25,10 @@ def inlines(nodes: list[Node]) -> tuple[str, str]:
     text: list[str] = []
     out: list[str] = []
     for node in nodes:
-        t, c = node.get("t"), node.get("c")
+        t: Any = node.get("t")
+        c: Any = node.get("c")
         if t == "Str":
+            c = clean_inline(c)
             text.append(c)
             out.append(html.escape(c, quote=False))
         elif t in ("Space", "SoftBreak", "LineBreak"):
@@ -44,11 +48,13 @@ def inlines(nodes: list[Node]) -> tuple[str, str]:
             text.append(f"{left}{s}{right}")
             out.append(f"{left}{h}{right}")
         elif t == "Code":
-            text.append(c[1])
-            out.append(f"<code>{html.escape(c[1], quote=False)}</code>")
+            code = clean_inline(c[1])
+            text.append(code)
+            out.append(f"<code>{html.escape(code, quote=False)}</code>")
         elif t == "Math":
-            text.append(c[1])
-            out.append(html.escape(c[1], quote=False))
+            math = clean_inline(c[1])
+            text.append(math)
+            out.append(html.escape(math, quote=False))
         elif t == "Link":
             s, h = inlines(c[1])
             text.append(s)
@@ -76,7 +82,8 @@ def blocks(nodes: list[Node], *, quote: bool = False) -> list[Draft]:
     out: list[Draft] = []
     para_kind = "blockquote" if quote else "paragraph"
     for node in nodes:
-        t, c = node.get("t"), node.get("c")
+        t: Any = node.get("t")
+        c: Any = node.get("c")
         if t in ("Para", "Plain"):
             if len(c) == 1 and c[0].get("t") == "Image":
                 img = _image(c[0])
@@ -119,7 +126,7 @@ def blocks(nodes: list[Node], *, quote: bool = False) -> list[Draft]:
         elif t == "Table":
             out.extend(_table(c))
         elif t == "CodeBlock":
-            text = c[1].strip()
+            text = clean_inline(c[1]).strip()
             if text:
                 out.append(Draft("paragraph", " ".join(text.split())))
         # RawBlock, HorizontalRule, Null: dropped.
@@ -146,9 +153,10 @@ def _table(c: list[Any]) -> list[Draft]:
 
 
 def meta_value(node: Node) -> str:
-    t, c = node.get("t"), node.get("c")
+    t: Any = node.get("t")
+    c: Any = node.get("c")
     if t == "MetaString":
-        return str(c)
+        return clean_inline(str(c))
     if t == "MetaInlines":
         return inlines(c)[0]
     if t == "MetaBlocks":
@@ -160,6 +168,24 @@ def meta_value(node: Node) -> str:
     return ""
 
 
-def parse(ast: dict[str, Any]) -> Parsed:
+def parse(ast: dict[str, Any], *, max_nesting: int = 64) -> Parsed:
+    """Drafts and metadata of a pandoc AST; TooLarge if it nests deeper than `max_nesting`."""
+    depth = nesting(ast.get("blocks", []))
+    if depth > max_nesting:
+        raise TooLarge(f"the document nests {depth} levels deep, over the {max_nesting} limit")
     meta = {k: meta_value(v) for k, v in ast.get("meta", {}).items()}
     return Parsed(tuple(blocks(ast.get("blocks", []))), meta)
+
+
+def nesting(root: Any) -> int:
+    """Depth of the AST's block/inline structure, without recursion (it may be hostile)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            deepest = max(deepest, depth)
+            stack.append((node.get("c"), depth + 1))
+        elif isinstance(node, list):
+            stack.extend((x, depth) for x in node)
+    return deepest

@@ -13,11 +13,17 @@ SAFE_SCHEMES = {"http", "https", "mailto"}
 def safe_href(url: str) -> str:
     """The URL if it is an absolute http(s)/mailto link, else "" (no file:, javascript:, data:)."""
     url = url.strip()
+    if any(ord(ch) < 0x21 or 0x7F <= ord(ch) <= 0x9F for ch in url):
+        return ""  # no control characters or spaces hiding a scheme
     try:
-        scheme = urlsplit(url).scheme.lower()
+        parts = urlsplit(url)
     except ValueError:
         return ""
-    return url if scheme in SAFE_SCHEMES else ""
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return ""
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return ""
+    return url
 
 
 def clean_inline_html(fragment: str) -> str:
@@ -27,5 +33,7 @@ def clean_inline_html(fragment: str) -> str:
         tags=INLINE_TAGS,
         attributes={"a": {"href"}},
         url_schemes=SAFE_SCHEMES,
+        url_relative="deny",  # nh3 keeps relative URLs by default, even with url_schemes
         link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
     )
