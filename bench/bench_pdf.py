@@ -20,7 +20,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# The script's own folder comes first on sys.path; bench/ holds modules (profile.py) that would
+# shadow the standard library's, so the project root takes its place.
+sys.path[0] = str(ROOT)
 
 from editorial.config import Settings  # noqa: E402
 from editorial.extract import extract  # noqa: E402
