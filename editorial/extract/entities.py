@@ -102,6 +102,10 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
             start += first.end()
             changed = True
     s = text[start:end]
+    cap = re.search(r"\s+(?:Image|Photo|Picture|Credit|Source)$", s)
+    if cap and text[end : end + 1] == ":":  # a caption: "Washington D.C. Image: NASA"
+        end -= len(cap.group())
+        s = text[start:end]
     m = _POSSESSIVE.search(s)
     if m and m.start() > 0:
         end -= len(m.group())
@@ -135,19 +139,60 @@ def ner_mentions(an: Analysis) -> list[Mention]:
         tail = re.match(r"-(?!like|style|era|led|based|born|backed|made)[a-z]+\b", an.text[end : end + 12])
         if tail and e.label == "PERSON" and " " in an.text[e.start : e.end]:
             end += tail.end()  # "Wong Yeung" + "-tat"
-        s, t = clean_span(an.text, e.start, end)
-        if t <= s:
-            continue
-        txt = an.text[s:t]
-        if "\n" in txt or not _valid(txt):
-            continue
-        label = e.label
-        if an.language == "fr" and _plural_demonym(an.text, s, txt):
-            continue
-        if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
-            label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
-        out.append(Mention(s, t, txt, label))
+        for s0, t0 in split_span(an.text, e.start, end, e.label):
+            s, t = clean_span(an.text, s0, t0)
+            if t <= s:
+                continue
+            txt = an.text[s:t]
+            if "\n" in txt or not _valid(txt):
+                continue
+            label = e.label
+            if an.language == "fr" and _plural_demonym(an.text, s, txt):
+                continue
+            if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
+                label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
+            out.append(Mention(s, t, txt, label))
     return out
+
+
+_ROLE_TAIL = re.compile(r"\s+(?:spokes(?:person|man|woman)|sheriff|chief|director|president|"
+                        r"minister|secretary|office|officials?)$", re.I)  # fmt: skip
+
+
+def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """Spans the model glued together: "A / B", "X Museum at Y University", "Hitwise UK's
+    Lifestyle-Religion" (the owner), "Rathbun the Scientology" (a person ends at a lowercase
+    word), "State Department Spokesperson" (a role is not part of the name), "Pan-democrat Lam
+    Cheuk-ting" (a hyphenated descriptor is not part of a person's name)."""
+    s = text[start:end]
+    if " / " in s:
+        k = s.index(" / ")
+        return split_span(text, start, start + k, label) + split_span(text, start + k + 3, end, label)
+    m = re.search(r" at (?=[A-Z])", s)
+    if m and label != "PERSON":
+        return [(start, start + m.start()), (start + m.end(), end)]
+    m = re.search(r"['’]s\s+[A-Z]", s)
+    if m:
+        end = start + m.start()
+        s = text[start:end]
+    m = re.search(r"(?<!\bof)(?<!\band)(?<!\bfor) the (?=[A-Z])", s)
+    if m:  # "Rathbun the Scientology"
+        end = start + m.start()
+        s = text[start:end]
+    if label == "PERSON":
+        words = s.split(" ")
+        for k, w in enumerate(words[1:], 1):
+            if w[:1].islower() and w.lower() not in NAME_PARTICLES and "-" not in w:
+                end = start + len(" ".join(words[:k]))
+                break
+        first = re.match(r"[A-Z][a-z]*-[a-z]+\s+(?=[A-Z])|(?:Pro|Anti|Non|Ex)-[A-Z]\w*\s+(?=[A-Z])", s)
+        if first and len(words) >= 3:
+            start += first.end()
+    elif label != "PERSON":
+        tail = _ROLE_TAIL.search(text[start:end])
+        if tail and tail.start() > 0:
+            end = start + tail.start()
+    return [(start, end)]
 
 
 def _plural_demonym(text: str, start: int, name: str) -> bool:
@@ -311,7 +356,19 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     mentions = merge_mentions(parenthesised_acronyms(an.text, mentions), mentions)
     mentions = join_adjacent(an.text, propagate(an.text, mentions))
     mentions = merge_mentions(list_items(an.text, mentions), mentions)
-    return merge_mentions(short_forms(an.text, mentions), mentions)
+    mentions = merge_mentions(short_forms(an.text, mentions), mentions)
+    return tidy(an.text, mentions)
+
+
+def tidy(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Every mention, whatever found it, split and cleaned by the same rules."""
+    out: list[Mention] = []
+    for m in mentions:
+        for s0, t0 in split_span(text, m.start, m.end, m.label):
+            s, t = clean_span(text, s0, t0)
+            if t > s and _valid(text[s:t]):
+                out.append(Mention(s, t, text[s:t], m.label, m.fixed) if (s, t) != (m.start, m.end) else m)
+    return out
 
 
 _LIST_ITEM = re.compile(r"(,\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+)([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?=[\s,.;:)]|$)")
@@ -454,6 +511,9 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
         if c not in people and len(c.split()) >= 2:
             people[c] = names[c]
     full = [c for c in people if len(c.split()) >= 2]
+    first_seen: dict[str, int] = {}
+    for i in sorted(canon):
+        first_seen.setdefault(canon[i], i)
     mapping: dict[str, str] = {}
     for c in people:
         words = c.split()
@@ -472,7 +532,8 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
                 continue
             a, b = pairs[0]
             d = edit_distance(a.lower(), b.lower())
-            if 0 < d <= min(2, len(a) // 5 + (1 if len(a) >= 4 else 0)) and people[f] >= people[c]:
+            more = people[f] > people[c] or (people[f] == people[c] and first_seen[f] < first_seen[c])
+            if 0 < d <= min(2, len(a) // 5 + (1 if len(a) >= 4 else 0)) and more:
                 cand = (d, -people[f], f)
                 if best is None or cand < best:
                     best = cand
@@ -516,7 +577,7 @@ def build_entities(
         votes: Counter[str] = Counter()
         for i in idx:
             m = mentions[i]
-            votes[m.label] += (5 if m.fixed else 1) + (2 if m.text == c else 0)
+            votes[m.label] += (5 if m.fixed else 1) + (5 if m.text == c else 0)
         label_of[c] = votes.most_common(1)[0][0]
     ems = tuple(
         EntityMention(text=m.text, label=label_of[canon[i]], canonical=canon[i],  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from editorial.extract.analysis import analyse
 from editorial.extract.attribution import Doc, attribute
 from editorial.extract.entities import build_entities, canonicalise, find_mentions
@@ -22,6 +24,8 @@ def extract_text(text: str, language: Language) -> Extraction:
     found = find_mentions(an)
     canon = canonicalise(text, found)
     mentions, summary = build_entities(text, found, canon)
+    # attribution sees each mention with its entity's final label
+    found = [replace(m, label=em.label) for m, em in zip(found, mentions, strict=True)]
     doc = Doc(an=an, mentions=found, canon=canon, spans=find_quote_spans(text))
     doc.build()
     quotes = tuple(sorted(attribute(doc), key=lambda q: q.start))
