@@ -1,0 +1,226 @@
+"""What each stage costs on the sample, and the naive route a user could take instead.
+
+Usage: python bench/stages.py [--repeats 7] [--article FILE]
+
+Three groups of medians, printed as they are measured and saved to bench/out/stages.json:
+
+1. start-up, each in a fresh interpreter: bare Python, `import editorial.pipeline`,
+   `import spacy`, each spaCy model load, `import weasyprint` (with the PDF renderer),
+   `import prefect`;
+2. the stages on one article in a warm process (after one warm-up pass): ingest, extract,
+   each renderer (with the PDF split into context+HTML, layout, write, preview, and the quote
+   cards out of social), and writing the outputs through editorial.store;
+3. the naive route: `pandoc ARTICLE -o out.pdf --pdf-engine=weasyprint` (PDF only, unstyled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+sys.path.insert(0, str(ROOT))
+
+
+def _sibling(name: str) -> Any:
+    """bench/NAME.py as a module. bench/ is kept off sys.path: bench/profile.py would shadow the
+    standard library's `profile` (which spaCy imports through cProfile)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_run = _sibling("run")
+base_env, pandoc_binary = _run.base_env, _run.pandoc_binary
+
+SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
+OUT = ROOT / "bench" / "out"
+
+# Each snippet runs in a fresh interpreter and prints the seconds of its last statement.
+STARTUP: dict[str, tuple[str, str]] = {
+    "python (bare interpreter)": ("", "pass"),
+    "import editorial.pipeline": ("", "import editorial.pipeline"),
+    "import spacy": ("", "import spacy"),
+    "load English model (excluding unused components)": (
+        "import spacy; from editorial.extract import nlp", "nlp.load('en')"),
+    "load French model (excluding unused components)": (
+        "import spacy; from editorial.extract import nlp", "nlp.load('fr')"),
+    "import weasyprint": ("", "import weasyprint"),
+    "import editorial.render.pdf (weasyprint + renderer)": ("", "import editorial.render.pdf"),
+    "import prefect": ("", "import prefect"),
+    "import flows.publish (prefect + flows)": ("", "import flows.publish"),
+}  # fmt: skip
+
+
+def median_ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:8.1f} ms  (min {min(values) * 1000:.1f}, n={len(values)})"
+
+
+def startup(repeats: int) -> dict[str, list[float]]:
+    results: dict[str, list[float]] = {}
+    for label, (setup, stmt) in STARTUP.items():
+        code = (f"import time, sys; sys.path.insert(0, {str(ROOT)!r}); {setup or 'pass'}\n"
+                f"t = time.perf_counter(); {stmt}; print(time.perf_counter() - t)")  # fmt: skip
+        values = []
+        wall = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env=base_env(), cwd=ROOT)  # fmt: skip
+            wall.append(time.perf_counter() - t)
+            if r.returncode != 0:
+                print(f"  {label}: failed: {r.stderr.strip().splitlines()[-1:]}", flush=True)
+                break
+            values.append(float(r.stdout.strip().splitlines()[-1]))
+        if values:
+            if label.startswith("python"):
+                values = wall  # the whole interpreter start and exit
+            results[label] = values
+            print(f"  {label:55} {median_ms(values)}", flush=True)
+    return results
+
+
+def stages(article_path: Path, repeats: int) -> dict[str, list[float]]:
+    from editorial import pipeline
+    from editorial.config import load_settings
+
+    settings = load_settings()
+    job = pipeline.Job(source=str(article_path))
+    steps: dict[str, list[float]] = {}
+
+    def timed(name: str, keep: bool, fn: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+        t = time.perf_counter()
+        value = fn(*args, **kw)
+        if keep:
+            steps.setdefault(name, []).append(time.perf_counter() - t)
+        return value
+
+    out = Path(tempfile.mkdtemp(prefix="bench-stages-"))
+    for k in range(repeats + 1):
+        keep = k > 0  # pass 0 warms models, fonts, templates
+        article = timed("ingest (pandoc + parse)", keep, pipeline.stage_ingest, job, settings)
+        extraction = timed("extract (spaCy + quotes + entities)", keep,
+                           pipeline.stage_extract, article, settings)  # fmt: skip
+        files: list[Any] = []
+        for fmt in ("article", *job.formats):
+            files += timed(f"render {fmt}", keep,
+                           pipeline.stage_render, fmt, article, extraction, job, settings)  # fmt: skip
+        pdf_parts(article, extraction, settings, article_path.parent, timed, keep)
+        cards_part(article, extraction, settings, timed, keep)
+        produced = pipeline.Produced(article, extraction, tuple(files))
+        key = timed("job key (hash source + templates)", keep, pipeline.job_key, job, settings)
+        timed("write outputs (editorial.store, fsync)", keep,
+              pipeline.publish, job, produced, key, out)  # fmt: skip
+        timed("freshness check (rerun skip)", keep, pipeline.is_fresh, job, key, out)
+    words = len(article.text.split())
+    for name, values in steps.items():
+        print(f"  {name:55} {median_ms(values)}", flush=True)
+    ext = statistics.median(steps["extract (spaCy + quotes + entities)"])
+    print(f"  ({words} words: extraction at {words / ext:,.0f} words/s)", flush=True)
+    return steps
+
+
+def pdf_parts(article: Any, extraction: Any, settings: Any, source_dir: Path,
+              timed: Callable[..., Any], keep: bool) -> None:  # fmt: skip
+    """The PDF renderer step by step (skipped if its functions change shape)."""
+    try:
+        from editorial.render import pdf
+        from editorial.render.pdf_context import build_context
+    except ImportError:
+        return
+    try:
+        ctx = timed("  pdf: context", keep, build_context, article, extraction,
+                    brand=settings.brand.name, source_dir=source_dir)  # fmt: skip
+        html = timed("  pdf: HTML (Jinja)", keep, pdf.render_html, ctx)
+        doc = timed("  pdf: WeasyPrint layout", keep, pdf.layout, html, source_dir=source_dir,
+                    variant=settings.pdf_variant)  # fmt: skip
+        data = timed("  pdf: write PDF (tagged)", keep, pdf.write_pdf, doc, ctx,
+                     variant=settings.pdf_variant)  # fmt: skip
+        timed("  pdf: preview PNG (pypdfium2)", keep, pdf.preview_png, data)
+        if keep and len(steps_pages) == 0:
+            steps_pages.append(len(doc.pages))
+    except (TypeError, AttributeError) as exc:
+        print(f"  (pdf split skipped: {exc})", flush=True)
+
+
+steps_pages: list[int] = []
+
+
+def cards_part(article: Any, extraction: Any, settings: Any, timed: Callable[..., Any],
+               keep: bool) -> None:  # fmt: skip
+    try:
+        from editorial.render import cards
+    except ImportError:
+        return
+    try:
+        timed("  social: quote cards (layout + PNG)", keep, cards.render_cards, article, extraction,
+              settings=settings)  # fmt: skip
+    except (TypeError, AttributeError) as exc:
+        print(f"  (cards split skipped: {exc})", flush=True)
+
+
+def naive(article_path: Path, repeats: int) -> list[float]:
+    env = base_env()
+    values = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(repeats):
+            t = time.perf_counter()
+            r = subprocess.run([str(pandoc_binary()), str(article_path), "-o", f"{tmp}/out.pdf",
+                                "--pdf-engine=weasyprint"], env=env, capture_output=True)  # fmt: skip
+            values.append(time.perf_counter() - t)
+            if r.returncode != 0:
+                print(f"  naive route failed: {r.stderr.decode()[-300:]}", flush=True)
+                return []
+    print(f"  {'pandoc ARTICLE -o out.pdf --pdf-engine=weasyprint':55} {median_ms(values)}",
+          flush=True)  # fmt: skip
+    return values
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeats", type=int, default=7)
+    p.add_argument("--article", type=Path, default=SAMPLE)
+    p.add_argument("--skip-startup", action="store_true")
+    args = p.parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+          "(above the core count, expect inflated times)", flush=True)  # fmt: skip
+    result: dict[str, Any] = {"article": str(args.article), "repeats": args.repeats}
+    if not args.skip_startup:
+        print("start-up, fresh interpreter each time:", flush=True)
+        result["startup"] = startup(args.repeats)
+    print(f"stages, warm process, {args.article.name}:", flush=True)
+    result["stages"] = stages(args.article, args.repeats)
+    result["pdf_pages"] = steps_pages[:1]
+    print("naive route:", flush=True)
+    result["naive"] = naive(args.article, args.repeats)
+    total = sum(statistics.median(v) for k, v in result["stages"].items()
+                if k.startswith(("ingest", "extract", "render", "write")))  # fmt: skip
+    if result["naive"]:
+        nv = statistics.median(result["naive"])
+        print(f"one article, all stages warm: {total:.2f} s (one core) vs naive {nv:.2f} s; "
+              f"with two workers the floor is ~{total / 2:.2f} s per article "
+              f"({nv / (total / 2):.1f}x the naive route)", flush=True)  # fmt: skip
+    result["load_after"] = os.getloadavg()[0]
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "stages.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    print(f"saved {OUT / 'stages.json'}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
