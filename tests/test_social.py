@@ -221,6 +221,11 @@ def test_hand_article_every_rule() -> None:
         check_whole(data[name], HAND, HAND_EX)
     assert data["x"][0]["link"].startswith("https://news.example.org/editorial/test-article/?utm_source=x")
     assert "utm_medium=social" in data["mastodon"][0]["link"]
+    embed = data["bluesky"][0]["embed"]
+    assert embed["$type"] == "app.bsky.embed.external"
+    assert embed["external"]["uri"] == data["bluesky"][0]["link"]
+    assert embed["external"]["thumb"] == "cards/quote-1200x630.png"
+    assert embed["external"]["title"] == HAND.title
     # the person is not a hashtag (the title does not name him); entities named by the title lead
     assert data["mastodon"][0]["hashtags"][0] == "France"
     assert all("AlexandreLavallee" not in p["hashtags"] for v in data.values() for p in v)
@@ -229,6 +234,8 @@ def test_hand_article_every_rule() -> None:
 def test_no_link_without_canonical_or_base() -> None:
     data = posts_only(HAND, HAND_EX)
     assert all(not p["link"] and "http" not in p["text"] for v in data.values() for p in v)
+    image = data["bluesky"][0]["embed"]["images"][0]
+    assert image["image"] == "cards/quote-1200x630.png" and image["alt"] == "alt text"
 
 
 def test_canonical_url_is_the_link() -> None:

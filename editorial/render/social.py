@@ -21,11 +21,13 @@ from editorial.render.posttext import (
     ELLIPSIS,
     article_link,
     attributed,
+    clean,
     fit_sentences,
     fit_text,
     fit_words,
     hashtags,
     hook_text,
+    lead_text,
     sentences,
     strip_dateline,
     summary_sentences,
@@ -36,6 +38,7 @@ from editorial.render.templating import render
 
 NUMBER_RESERVE = " 9/9"  # room kept for a thread's " i/N" while packing (N <= 4)
 LINKEDIN_MORE_WORDS = 70
+DESCRIPTION_CHARS = 200  # a link card's description
 BLUESKY_LINK_DISPLAY = 32  # graphemes of a link's shown text; the facet carries the full URI
 
 
@@ -51,6 +54,8 @@ class Material:
     link: str  # "" when the article has no link
     utm: bool
     tags: tuple[str, ...]
+    title: str = ""
+    description: str = ""  # for link cards
 
     def link_for(self, platform: str) -> str:
         if not self.link or not self.utm:
@@ -72,6 +77,7 @@ class Post:
     alt: str
     facets: tuple[dict[str, object], ...] = ()  # Bluesky rich-text facets
     api_text: str = ""  # LinkedIn: the text escaped for the Posts API ("little text" format)
+    embed: dict[str, object] | None = None  # Bluesky: the link card, or the card as an image
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ def material(article: Article, extraction: Extraction, settings: Settings) -> Ma
         link=article_link(article, settings.brand.url),
         utm=bool(settings.brand.url),
         tags=hashtags(article, top_entities(extraction, 8)),
+        title=clean(article.title),
+        description=fit_text(lead_text(article), lambda d: len(d) <= DESCRIPTION_CHARS),
     )
 
 
@@ -133,8 +141,9 @@ def single_post(p: Platform, m: Material, link: str) -> str:
 
 
 def thread(p: Platform, m: Material, link: str) -> list[str]:
-    """One post if the whole hook and the best quote fit; else 2 to `max_posts` numbered posts
-    split on sentence boundaries, each quote whole in its own post."""
+    """One post if the whole hook and the best quote fit; else 2 to `max_posts` numbered posts:
+    the hook with link and tags, at most one more post of the lead (whole sentences), then the
+    strongest quotes, each whole in its own post."""
     one = single_post(p, m, link)
     quotes = m.quote_lines()
     if m.hook in one and (not quotes or quotes[0] in one) or p.max_posts < 2:
@@ -150,7 +159,7 @@ def thread(p: Platform, m: Material, link: str) -> list[str]:
         first = fit_text(m.hook, lambda h: fits(_join(h, tail)))
     posts = [_join(first, tail)]
     rest = sentences(m.hook[len(first) :]) if m.hook.startswith(first) else []
-    posts += _pack(rest, fits)
+    posts += _pack(rest, fits)[:1]  # one post more of the lead at most: the quotes come next
     for quote in quotes:
         if len(posts) >= p.max_posts:
             break
@@ -244,6 +253,18 @@ def bluesky_facets(text: str, shown: str, uri: str, tags: tuple[str, ...]) -> tu
     return tuple(sorted(facets, key=lambda f: f["index"]["byteStart"]))  # type: ignore[index]
 
 
+def bluesky_embed(m: Material, link: str, card: str, alt: str) -> dict[str, object]:
+    """The first post's embed: a link card with the quote card as its thumbnail when there is a
+    link (app.bsky.embed.external), else the quote card as an image with its alt text."""
+    if link:
+        return {
+            "$type": "app.bsky.embed.external",
+            "external": {"uri": link, "title": m.title, "description": m.description, "thumb": card},
+        }
+    ratio = {"width": cards.LANDSCAPE.width, "height": cards.LANDSCAPE.height}
+    return {"$type": "app.bsky.embed.images", "images": [{"image": card, "alt": alt, "aspectRatio": ratio}]}
+
+
 def _facet(span: tuple[int, int], feature: dict[str, str]) -> dict[str, object]:
     return {"index": {"byteStart": span[0], "byteEnd": span[1]}, "features": [feature]}
 
@@ -276,6 +297,7 @@ def platform_posts(
                 alt=alt if i == 0 else "",
                 facets=bluesky_facets(text, shown, link, tags) if p.name == "bluesky" else (),
                 api_text=little_text(text, tags) if p.name == "linkedin" else "",
+                embed=bluesky_embed(m, link, card, alt) if p.name == "bluesky" and i == 0 else None,
             )
         )
     return posts
@@ -300,6 +322,8 @@ def _post_json(name: str, post: Post) -> dict[str, object]:
         data["facets"] = list(post.facets)
     if name != "linkedin":
         data.pop("api_text")
+    if name != "bluesky" or post.embed is None:
+        data.pop("embed")
     return data
 
 
