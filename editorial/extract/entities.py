@@ -118,7 +118,13 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+VEHICLE_PREFIXES = re.compile(r"^(?:Space Shuttle|USS|HMS|RMS|HMCS|MV|SS)\b")
+_CODE = re.compile(r"^[A-Z]{2,5}-\d+[A-Z]?$")  # STS-134, SN-10: codes, not names ("TF1" is one)
+
+
 def _valid(text: str) -> bool:
+    if VEHICLE_PREFIXES.match(text) or _CODE.match(text):
+        return False
     if len(text) < 2 or not any(ch.isupper() for ch in text[:1] + text):
         return False
     if not text[0].isupper() and not text[0].isdigit():
@@ -185,10 +191,10 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
             if w[:1].islower() and w.lower() not in NAME_PARTICLES and "-" not in w:
                 end = start + len(" ".join(words[:k]))
                 break
-        first = re.match(r"[A-Z][a-z]*-[a-z]+\s+(?=[A-Z])|(?:Pro|Anti|Non|Ex)-[A-Z]\w*\s+(?=[A-Z])", s)
-        if first and len(words) >= 3:
-            start += first.end()
-    elif label != "PERSON":
+    first = re.match(r"[A-Z][a-z]*-[a-z]+\s+(?=[A-Z])|(?:Pro|Anti|Non|Ex)-[A-Z]\w*\s+(?=[A-Z])", s)
+    if first:  # "Pan-democrat Lam Cheuk-ting", "Pro-Beijing DAB"
+        start += first.end()
+    if label != "PERSON":
         tail = _ROLE_TAIL.search(text[start:end])
         if tail and tail.start() > 0:
             end = start + tail.start()
@@ -351,7 +357,7 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     ner = [replace(m, label="ORG") if (_suffix_org(m.text) and m.label != "LOC") or
            (m.text in members and m.label == "PERSON") else m for m in ner]  # fmt: skip
     mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
-    mentions = join_adjacent(an.text, mentions)
+    mentions = join_adjacent(an.text, extend_first_names(an.text, mentions))
     mentions = harmonise_lists(an.text, mentions)
     mentions = merge_mentions(parenthesised_acronyms(an.text, mentions), mentions)
     mentions = join_adjacent(an.text, propagate(an.text, mentions))
@@ -384,6 +390,23 @@ def list_items(text: str, mentions: list[Mention]) -> list[Mention]:
         m = _LIST_ITEM.match(text, b.end)
         if m and _valid(m.group(2)) and m.group(2).lower() not in common_words(text[m.start(2) : m.end(2)]):
             out.append(Mention(m.start(2), m.end(2), m.group(2), b.label))
+    return out
+
+
+def extend_first_names(text: str, mentions: list[Mention]) -> list[Mention]:
+    """"singer-songwriter Carly Simon" tagged "Simon": a capitalised word right before a
+    one-word person, inside a sentence, is their first name."""
+    lower = common_words(text)
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
+    for m in mentions:
+        if m.label == "PERSON" and " " not in m.text:
+            prev = re.search(r"(?<=[a-z,;] )([A-Z][a-zà-ÿ]+) $", text[max(0, m.start - 30) : m.start])
+            if prev and prev.group(1).lower() not in lower and prev.group(1).lower() not in TITLES:
+                s = m.start - len(prev.group(0))
+                if not any(a < m.start and b > s for a, b in taken):
+                    m = Mention(s, m.end, text[s : m.end], m.label, m.fixed)
+        out.append(m)
     return out
 
 
