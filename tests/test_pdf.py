@@ -690,6 +690,22 @@ def test_css_strings_are_inert() -> None:
     assert "<script" not in style and "&" not in style
 
 
+def test_ids_are_unique(tmp_path: Path) -> None:
+    article = make_article([
+        ("heading", "Intro", {"level": 2, "anchor": "intro"}),
+        ("paragraph", paragraph(0)),
+        ("heading", "Intro", {"level": 2, "anchor": "intro"}),
+        ("heading", "Clash", {"level": 2, "anchor": "r-who"}),
+        ("faq_question", "One?"), ("faq_answer", "Yes."),
+        ("paragraph", paragraph(1)),
+        ("faq_question", "Two?"), ("faq_answer", "No."),
+    ])
+    rendered = render_all(article, Extraction(language="en"), tmp_path)
+    ids = re.findall(r'\sid="([^"]+)"', rendered.html)
+    assert len(ids) == len(set(ids)), ids
+    assert {"intro", "intro-2", "r-who-2", "r-faq", "r-faq-2"} <= set(ids)
+
+
 def test_unattributed_fragments_are_left_out(tmp_path: Path) -> None:
     article = make_article([("paragraph", 'The so-called "miracle" was a "plan," said Ana Ruiz.')])
     extraction = Extraction(language="en", quotes=(

@@ -254,10 +254,11 @@ def _image_url(src: str, source_dir: Path) -> str:
     return path.as_uri()
 
 
-def build_body(
-    article: Article, source_dir: Path, t: dict[str, str]
-) -> tuple[tuple[BodyItem, ...], dict[int, str]]:
-    """Body items in reading order, and a map from block offset (start) to the id it renders with."""
+def build_body(article: Article, source_dir: Path) -> tuple[tuple[BodyItem, ...], dict[int, str]]:
+    """Body items in reading order, and a map from block offset (start) to the id it renders with.
+
+    Ids are unique: heading anchors as given (suffixed when repeated), other blocks b1, b2...
+    """
     lang = article.language
     top = _heading_levels(article)
     items: list[BodyItem] = []
@@ -267,7 +268,17 @@ def build_body(
     faq_pairs: list[FaqPair] = []
     faq_heading_level = 0  # level of the heading that introduces the FAQ (0: none)
     lead_done = False
+    faq_count = 0
+    used: set[str] = {"r-title", "r-standfirst", "r-who", "r-entities"}  # the template's own ids
     body = [b for b in article.body if b.text.strip() or b.kind == "image"]
+
+    def unique(wanted: str) -> str:
+        candidate, n = wanted, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        used.add(candidate)
+        return candidate
 
     def flush_list() -> None:
         nonlocal list_items, list_id
@@ -276,13 +287,15 @@ def build_body(
         list_items, list_id = [], ""
 
     def flush_faq() -> None:
-        nonlocal faq_pairs
+        nonlocal faq_pairs, faq_count
         if faq_pairs:
-            items.append(BodyItem(kind="faq", id="r-faq", pairs=tuple(faq_pairs), level=faq_heading_level))
+            faq_count += 1
+            faq_id = unique("r-faq" if faq_count == 1 else f"r-faq-{faq_count}")
+            items.append(BodyItem(kind="faq", id=faq_id, pairs=tuple(faq_pairs), level=faq_heading_level))
         faq_pairs = []
 
     for index, block in enumerate(body):
-        block_id = block.anchor if block.kind == "heading" and block.anchor else f"b{index + 1}"
+        block_id = unique(block.anchor if block.kind == "heading" and block.anchor else f"b{index + 1}")
         html = block_markup(block.html, block.text, lang)
         if block.kind != "list_item":
             flush_list()
@@ -318,7 +331,7 @@ def build_body(
             items.append(BodyItem(kind="blockquote", id=block_id, html=html))
         else:
             # The article's first paragraph gets the drop cap, even under an opening heading.
-            lead = not lead_done and len([i for i in items if i.kind != "heading"]) == 0
+            lead = not lead_done and all(i.kind == "heading" for i in items)
             lead_done = True
             items.append(
                 BodyItem(kind="paragraph", id=block_id, html=initial(html) if lead else html, lead=lead)
@@ -356,7 +369,7 @@ def place_pull_quotes(
     for i, item in enumerate(items):
         result.append(item)
         if i in chosen:
-            result.append(BodyItem(kind="pullquote", id=f"pq{len(result)}", quote=chosen[i]))
+            result.append(BodyItem(kind="pullquote", id=f"r-pq-{len(result)}", quote=chosen[i]))
     return tuple(result)
 
 
@@ -428,7 +441,7 @@ def build_context(
     lang = article.language
     t = words(lang)
     body_blocks = tuple(b for b in article.body if b.text.strip() or b.kind == "image")
-    items, ids = build_body(article, source_dir, t)
+    items, ids = build_body(article, source_dir)
     # Quotes in the title or standfirst link to the cover.
     cover_blocks = tuple(
         (f"r-{b.kind}", b) for b in article.blocks if b.kind in ("title", "standfirst")
