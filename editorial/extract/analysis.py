@@ -13,8 +13,14 @@ from editorial.extract import nlp as nlp_loader
 from editorial.extract.chunking import split_chunks
 from editorial.model import Language
 
-ENT_LABELS = {"PERSON": "PERSON", "PER": "PERSON", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC",
-              "FAC": "LOC"}  # fmt: skip
+ENT_LABELS = {
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +108,18 @@ def analyse(text: str, language: Language) -> Analysis:
                     continue
                 gi = idx_map[t.i]
                 old = out.toks[gi]
-                out.toks[gi] = Tok(old.i, old.start, old.end, old.text, old.lower, old.pos,
-                                   old.tag, old.dep, idx_map.get(t.head.i, gi), old.sent_start)  # fmt: skip
+                out.toks[gi] = Tok(
+                    old.i,
+                    old.start,
+                    old.end,
+                    old.text,
+                    old.lower,
+                    old.pos,
+                    old.tag,
+                    old.dep,
+                    idx_map.get(t.head.i, gi),
+                    old.sent_start,
+                )
         for e in doc.ents:
             label = ENT_LABELS.get(e.label_)
             if label is None:
@@ -112,7 +128,8 @@ def analyse(text: str, language: Language) -> Analysis:
             if first is None:
                 continue
             last = first + sum(1 for t in e if not t.is_space)
-            out.ents.append(NerSpan(offset + e.start_char, offset + e.end_char, label, e.label_,
-                                    first, last))  # fmt: skip
+            out.ents.append(
+                NerSpan(offset + e.start_char, offset + e.end_char, label, e.label_, first, last)
+            )
     out.index()
     return out

@@ -11,10 +11,12 @@ from editorial.extract import speakers as S
 from editorial.extract.analysis import Analysis
 from editorial.extract.entities import Mention
 from editorial.extract.quotes import QuoteSpan, paragraphs
-from editorial.model import Quote
+from editorial.model import Quote, QuoteKind
 
-SMALL_WORDS = frozenset("of the and a an on in for to at by with from de la le les du des et à en "
-                        "d' l' sur pour par au aux".split())  # fmt: skip
+SMALL_WORDS = frozenset(
+    "of the and a an on in for to at by with from de la le les du des et à en "
+    "d' l' sur pour par au aux".split()
+)
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
 
 
@@ -53,10 +55,10 @@ class Doc:
         self._q_starts = [sp.open_at for sp in self.spans]
         self._q_ends = [sp.outer_end for sp in self.spans]
         starts = {p[0] for p in paragraphs(an.text)}
-        inside = [(sp.start, sp.end) for sp in self.spans]
-        for m in C._BOUNDARY.finditer(an.text):
-            if not any(s < m.start() < e for s, e in inside):
-                starts.add(m.end())
+        for bm in C.BOUNDARY.finditer(an.text):
+            k = bisect.bisect_right(self._q_starts, bm.start()) - 1
+            if k < 0 or not self.spans[k].start < bm.start() < self.spans[k].end:
+                starts.add(bm.end())  # quotes are opaque: their full stops end no sentence
         self.sent_starts = sorted(starts)
         self._collect_descriptions()
 
@@ -157,7 +159,9 @@ def attribute(doc: Doc) -> list[Quote]:
         own_cue.append(att is not None and att.cue is not None)
         results.append(att)
         if att is not None and att.speaker:
-            doc.resolved.append((sp.open_at, att.speaker, att.named, doc.ent_label.get(att.speaker, "")))
+            doc.resolved.append(
+                (sp.open_at, att.speaker, att.named, doc.ent_label.get(att.speaker, ""))
+            )
     quotes: list[Quote] = []
     groups: list[int] = []
     floating: list[bool] = []
@@ -165,22 +169,23 @@ def attribute(doc: Doc) -> list[Quote]:
     for i, (sp, ctx) in enumerate(zip(doc.spans, ctxs, strict=True)):
         att = results[i]
         prev = i - 1
-        linked = prev >= 0 and (sp.continues or ctx.shared_with_previous or
-                                (att is None and _same_passage(doc, ctxs[prev], ctx)))  # fmt: skip
+        linked = prev >= 0 and (
+            sp.continues
+            or ctx.shared_with_previous
+            or (att is None and _same_passage(doc, ctxs[prev], ctx))
+        )
         if sp.dialogue_turn:
             linked = False
         is_floating = False
         if att is None and linked and results[prev] is not None:
             att = results[prev]
             is_floating = not ctx.shared_with_previous
-        if att is None and sp.dialogue_turn and i > 0:
-            att = None
         if att is None:
             att = _paragraph_topic(doc, sp, ctx)
             is_floating = True
         results[i] = att
-        if linked and i > 0 and results[prev] is not None and att is not None and \
-                results[prev].speaker == att.speaker:  # type: ignore[union-attr]  # fmt: skip
+        before = results[prev] if prev >= 0 else None
+        if linked and before is not None and att is not None and before.speaker == att.speaker:
             g = groups[prev]
             if g == 0:
                 g = next_group
@@ -197,9 +202,18 @@ def attribute(doc: Doc) -> list[Quote]:
         if not _is_quotation(doc, sp, ctx, own_cue[i], att, qtext):
             continue
         kept.append(
-            Quote(text=qtext, speaker=att.speaker, speaker_mention=att.mention,
-                  cue=att.cue, start=sp.start, end=sp.end, kind=_kind(text, sp, ctx, qtext),
-                  group=groups[i], floating=floating[i], speaker_named=att.named)  # fmt: skip
+            Quote(
+                text=qtext,
+                speaker=att.speaker,
+                speaker_mention=att.mention,
+                cue=att.cue,
+                start=sp.start,
+                end=sp.end,
+                kind=_kind(text, sp, ctx, qtext),
+                group=groups[i],
+                floating=floating[i],
+                speaker_named=att.named,
+            )
         )
     quotes = _renumber_groups(kept)
     return quotes
@@ -236,8 +250,9 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[\w'’-]+", text)
 
 
-def _is_quotation(doc: Doc, sp: QuoteSpan, ctx: C.Context, has_cue: bool, att: Attribution,
-                  qtext: str) -> bool:  # fmt: skip
+def _is_quotation(
+    doc: Doc, sp: QuoteSpan, ctx: C.Context, has_cue: bool, att: Attribution, qtext: str
+) -> bool:
     """Titles, names, nicknames and short scare quotes are not quotations."""
     words = _words(qtext)
     if not words:
@@ -249,28 +264,41 @@ def _is_quotation(doc: Doc, sp: QuoteSpan, ctx: C.Context, has_cue: bool, att: A
     if title_case and unpunctuated and (len(words) <= 6 or (len(words) <= 12 and not has_cue)):
         return False  # a title, a name or a nickname
     if len(words) <= 3:
-        if not has_cue or att.cue is None or att.cue.lower() in C.WEAK_VERBS[doc.an.language] - C.NAMING:
+        if (
+            not has_cue
+            or att.cue is None
+            or att.cue.lower() in C.WEAK_VERBS[doc.an.language] - C.NAMING
+        ):
             return False  # a scare quote
         if att.cue.lower() in C.NAMING and (qtext[:1].isupper() or len(words) == 1):
             return False  # calls these workers "partners"
     return True
 
 
-def _kind(text: str, sp: QuoteSpan, ctx: C.Context, qtext: str) -> str:
+def _kind(text: str, sp: QuoteSpan, ctx: C.Context, qtext: str) -> QuoteKind:
     if len(_words(qtext)) < 4:
         return "fragment"
     before = text[ctx.before[0] : ctx.before[1]].rstrip(" \u00a0\u202f")
-    if before and before[-1:].isalpha() and not re.search(r"(?:said|says|say|told|wrote|added|stated|asked|a déclaré|déclare)$", before):
+    if (
+        before
+        and before[-1:].isalpha()
+        and not re.search(
+            r"(?:said|says|say|told|wrote|added|stated|asked|a déclaré|déclare)$", before
+        )
+    ):
         return "mixed"
     return "full"
 
 
-def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
-                   done: list[Attribution | None]) -> Attribution | None:  # fmt: skip
+def _attribute_one(
+    doc: Doc, sp: QuoteSpan, ctx: C.Context, done: list[Attribution | None]
+) -> Attribution | None:
     an, text = doc.an, doc.an.text
     bs, be = ctx.before
     as_, ae = ctx.after
-    before_cues = [c for c in C.find_cues(an, bs, be, "before") if not doc.in_quote(an.toks[c.first].start)]
+    before_cues = [
+        c for c in C.find_cues(an, bs, be, "before") if not doc.in_quote(an.toks[c.first].start)
+    ]
     after_cues = C.find_cues(an, as_, ae, "after")
     after_tag = _after_tag(an, after_cues, as_)
     before_text = text[bs:be].strip(" \u00a0\u202f")
@@ -287,13 +315,20 @@ def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
         # la « dédiabolisation » ... est du fait que Marine Le Pen « est une femme »"
         s0 = doc.sent_starts[max(0, bisect.bisect_right(doc.sent_starts, sp.open_at) - 1)]
         if s0 < bs:
-            early = [c for c in C.find_cues(an, s0, bs, "before")
-                     if not doc.in_quote(an.toks[c.first].start) and c.kind == "verb"]  # fmt: skip
+            early = [
+                c
+                for c in C.find_cues(an, s0, bs, "before")
+                if not doc.in_quote(an.toks[c.first].start) and c.kind == "verb"
+            ]
             if early and not C.is_weak(early[-1], an.language):
                 before_cue = early[-1]
                 ctx = C.Context(ctx.q, ctx.par, (s0, be), ctx.after, ctx.shared_with_previous)
     chosen: C.Cue | None = None
-    if before_cue and before_text[-1:] in (":", ",") and (not after_tag or before_text.endswith(":")):
+    if (
+        before_cue
+        and before_text[-1:] in (":", ",")
+        and (not after_tag or before_text.endswith(":"))
+    ):
         chosen = before_cue
     elif after_tag is not None:
         chosen = after_tag
@@ -302,7 +337,12 @@ def _attribute_one(doc: Doc, sp: QuoteSpan, ctx: C.Context,
     if chosen is not None:
         sub = _subject_for(doc, chosen, ctx)
         if sub is not None:
-            return _resolve(doc, sub, chosen.text if chosen.kind != "opinion" else None, an.toks[chosen.first].start)
+            return _resolve(
+                doc,
+                sub,
+                chosen.text if chosen.kind != "opinion" else None,
+                an.toks[chosen.first].start,
+            )
         return Attribution(cue=chosen.text, pos=an.toks[chosen.first].start)
     # "Pour Obama, « ... »"
     k = C.opinion_source(an, bs, be)
@@ -354,7 +394,11 @@ def _previous_sentence_cue(doc: Doc, sp: QuoteSpan) -> Attribution | None:
         return None  # the quote does not open its sentence
     if text[s0:s1].count("\n") > 2 or any(q.open_at < s1 and q.outer_end > s0 for q in doc.spans):
         return None
-    cues = [c for c in C.find_cues(an, s0, s1, "before") if c.kind == "verb" and not C.is_weak(c, an.language)]
+    cues = [
+        c
+        for c in C.find_cues(an, s0, s1, "before")
+        if c.kind == "verb" and not C.is_weak(c, an.language)
+    ]
     if not cues:
         return None
     cue = cues[-1]
@@ -373,7 +417,10 @@ def _after_tag(an: Analysis, cues: list[C.Cue], start: int) -> C.Cue | None:
         between = [an.toks[k] for k in an.toks_between(start, an.toks[c.first].start)]
         if len(between) > C.AFTER_TAG_MAX_TOKENS:
             return None
-        if any(t.lower in ("and", "et", "but", "mais", "that", "que", "qui", "which", "who") for t in between):
+        if any(
+            t.lower in ("and", "et", "but", "mais", "that", "que", "qui", "which", "who")
+            for t in between
+        ):
             return None
         return c
     return None
@@ -390,8 +437,13 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
         for t in between:
             if S.tok_is_clitic(t) and t.lower in S.PERSON_PRONOUNS[an.language]:
                 return S.Subject(t.i, t.i + 1, "pronoun")
-        content = [t for t in between if t.pos not in ("PUNCT", "AUX", "ADV") and t.lower not in
-                   S.SKIPPABLE[an.language] and not S.tok_is_clitic(t)]  # fmt: skip
+        content = [
+            t
+            for t in between
+            if t.pos not in ("PUNCT", "AUX", "ADV")
+            and t.lower not in S.SKIPPABLE[an.language]
+            and not S.tok_is_clitic(t)
+        ]
         limit = an.tok_at(ctx.after[1]) if ctx.after[1] < len(an.text) else len(an.toks)
         if not content:
             return S.subject_after(an, doc.ents, cue.last, limit)
@@ -427,7 +479,11 @@ def _sentence_subject(doc: Doc, start: int, end: int) -> S.Subject | None:
         if e is not None and e[2] in ("PERSON", "ORG") and e[0] == k:
             found.setdefault(e[2], S.Subject(e[0], e[1], "entity"))
         t = an.toks[k]
-        if t.pos == "PRON" and t.lower in S.PERSON_PRONOUNS[an.language] and t.lower not in S.READER_PRONOUNS:
+        if (
+            t.pos == "PRON"
+            and t.lower in S.PERSON_PRONOUNS[an.language]
+            and t.lower not in S.READER_PRONOUNS
+        ):
             found.setdefault("pronoun", S.Subject(k, k + 1, "pronoun"))
     for kind in ("PERSON", "ORG", "pronoun"):
         if kind in found:
@@ -544,7 +600,7 @@ def _salient_org(doc: Doc, pos: int) -> str | None:
 
 
 def _agent(doc: Doc, sub: S.Subject) -> S.Subject | None:
-    """"the post by an unknown author": the author wrote it."""
+    """ "the post by an unknown author": the author wrote it."""
     an = doc.an
     for k in range(sub.first + 1, sub.last - 1):
         if an.toks[k].lower in ("by", "par"):
@@ -592,7 +648,13 @@ def resolve_pronoun(doc: Doc, k: int) -> str | None:
         if j < 0:
             break
         s_start = doc.sent_starts[j]
-        s_end = pos if back == 0 else doc.sent_starts[j + 1] if j + 1 < len(doc.sent_starts) else len(an.text)
+        s_end = (
+            pos
+            if back == 0
+            else doc.sent_starts[j + 1]
+            if j + 1 < len(doc.sent_starts)
+            else len(an.text)
+        )
         if fallback is not None and bisect.bisect_right(par_starts, s_start) - 1 < pi:
             return fallback  # a weak candidate of this paragraph beats anything earlier
         strong, weak = _sentence_candidates(doc, s_start, s_end, plural)
@@ -603,7 +665,9 @@ def resolve_pronoun(doc: Doc, k: int) -> str | None:
     return fallback
 
 
-def _sentence_candidates(doc: Doc, start: int, end: int, plural: bool) -> tuple[str | None, str | None]:
+def _sentence_candidates(
+    doc: Doc, start: int, end: int, plural: bool
+) -> tuple[str | None, str | None]:
     an = doc.an
     speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
     for _p, spk, named, label in reversed(speakers):
@@ -632,14 +696,19 @@ def _subject_position(doc: Doc, a: int, sent_start: int) -> bool:
     nor in an apposition enclosed in commas."""
     an = doc.an
     k = a - 1
-    while k >= 0 and (an.toks[k].pos in ("NOUN", "ADJ", "DET", "CCONJ") and not an.toks[k].text[:1].isupper()
-                      or an.toks[k].lower.rstrip(".") in S.TITLES):  # fmt: skip
+    while k >= 0 and (
+        an.toks[k].pos in ("NOUN", "ADJ", "DET", "CCONJ")
+        and not an.toks[k].text[:1].isupper()
+        or an.toks[k].lower.rstrip(".") in S.TITLES
+    ):
         k -= 1  # "le journaliste et commentateur sportif Thierry Roland"
     if k < 0 or an.toks[k].start < sent_start:
         return True
     t = an.toks[k]
     if t.lower in S.PREPOSITIONS or t.pos == "ADP":
-        frame = t.lower in C.OPINION_PREPOSITIONS[an.language] and (k == 0 or an.toks[k - 1].start < sent_start)
+        frame = t.lower in C.OPINION_PREPOSITIONS[an.language] and (
+            k == 0 or an.toks[k - 1].start < sent_start
+        )
         return frame
     if t.text == ",":
         e = S.entity_at(an, doc.ents, a)

@@ -23,11 +23,13 @@ from editorial.extract.lexicon import (
 from editorial.extract.quotes import QuoteSpan, paragraphs
 from editorial.model import Language
 
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’)\]]*[\s\u00a0\u202f]+(?=[\"“«„A-ZÀ-Þ0-9])")
+BOUNDARY = re.compile(r"(?<=[.!?…])[\"”»’)\]]*[\s\u00a0\u202f]+(?=[\"“«„A-ZÀ-Þ0-9])")
 AFTER_TAG_MAX_TOKENS = 16
 FR_AUX = frozenset("a ont avait avaient aurait auraient aura est sont était".split())
-NAMING = frozenset("call calls called calling label labels labelled labeled labelling labeling dub dubbed "
-                   "nicknamed named appelle appelé appelait qualifie qualifié surnommé".split())
+NAMING = frozenset(
+    "call calls called calling label labels labelled labeled labelling labeling dub dubbed "
+    "nicknamed named appelle appelé appelait qualifie qualifié surnommé".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +56,7 @@ def sentence_cut(text: str, start: int, end: int, *, last: bool) -> int:
     """Position of the last (or first) sentence boundary inside text[start:end], else -1."""
     found = -1
     # one character past `end` so the lookahead can see the opening mark of the next quote
-    for m in _BOUNDARY.finditer(text, start, min(len(text), end + 1)):
+    for m in BOUNDARY.finditer(text, start, min(len(text), end + 1)):
         word = re.search(r"(\S+)[.!?…]\S*\s*$", text[max(start, m.start() - 30) : m.end()])
         if word and _is_abbreviation(word.group(1)):
             continue
@@ -65,7 +67,7 @@ def sentence_cut(text: str, start: int, end: int, *, last: bool) -> int:
 
 
 def _is_abbreviation(word: str) -> bool:
-    w = word.strip("\"“”«»()").lower()
+    w = word.strip('"“”«»()').lower()
     return len(w) == 1 or w in TITLES or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]?", w))
 
 
@@ -143,7 +145,11 @@ def find_cues(an: Analysis, start: int, end: int, side: str) -> list[Cue]:
             if tuple(words) == phrase:
                 last = toks[n + len(phrase) - 1].i + 1
                 ctext = an.text[t.start : an.toks[last - 1].end]
-                kind = "source" if " ".join(phrase) in SOURCE_CUES[lang] or ctext.lower() in SOURCE_CUES[lang] else "verb"
+                kind = (
+                    "source"
+                    if " ".join(phrase) in SOURCE_CUES[lang] or ctext.lower() in SOURCE_CUES[lang]
+                    else "verb"
+                )
                 cues.append(Cue(t.i, last, ctext, side, kind))
                 skip_until, matched = last, True
                 break

@@ -19,10 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import cast
 
 from editorial.extract.analysis import Analysis
 from editorial.extract.lexicon import ORG_INTRODUCERS, ORG_SUFFIXES, TITLES
-from editorial.model import EntityMention, EntitySummary, Language
+from editorial.model import EntityLabel, EntityMention, EntitySummary, Language
 
 NAMES_FILE = Path(__file__).resolve().parent.parent / "data" / "names.txt"
 # Frequent capitalised acronyms that are not names (the small models tag "AI" as a place).
@@ -31,16 +32,19 @@ COMMON_ACRONYMS = frozenset(
     ADN HIV VIH COVID AIDS SIDA CO2 PhD MBA FAQ UTC GMT AVC""".split()
 )
 # Capitalised common nouns (by convention) that the small models take for names.
-COMMON_CAPITALISED = frozenset("état etat etats gouvernement parlement église internet web administration "
-                               "government state department ministry agency committee church court "
-                               "university".split())  # fmt: skip
+COMMON_CAPITALISED = frozenset(
+    "état etat etats gouvernement parlement église internet web administration "
+    "government state department ministry agency committee church court "
+    "university".split()
+)
 NAME_PARTICLES = frozenset("le la de du des van von der den da di dos al el bin ben ibn".split())
-WORK_NOUNS = ("documentaire|reportage|rapport|étude|enquête|sondage|report|study|survey|"
-              "documentary|investigation|poll")
+WORK_NOUNS = (
+    "documentaire|reportage|rapport|étude|enquête|sondage|report|study|survey|"
+    "documentary|investigation|poll"
+)
 _LEAD_ARTICLES = re.compile(r"^(?:the|The|le|Le|la|La|les|Les|l['’]|L['’]|d['’]|D['’])\s*")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _CAMEL = re.compile(r"^[A-Z][a-z]+[A-Z]")
-_NAME_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ][\w&.'’-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +102,7 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
             changed = True
             continue
         first = re.match(r"([\w]+)(\.?)\s+", s)
-        if first and first.group(1).lower() in TITLES and re.match(r"[A-ZÀ-Þ]", s[first.end():]):
+        if first and first.group(1).lower() in TITLES and re.match(r"[A-ZÀ-Þ]", s[first.end() :]):
             start += first.end()
             changed = True
     s = text[start:end]
@@ -142,7 +146,9 @@ def ner_mentions(an: Analysis) -> list[Mention]:
     out = []
     for e in an.ents:
         end = e.end
-        tail = re.match(r"-(?!like|style|era|led|based|born|backed|made)[a-z]+\b", an.text[end : end + 12])
+        tail = re.match(
+            r"-(?!like|style|era|led|based|born|backed|made)[a-z]+\b", an.text[end : end + 12]
+        )
         if tail and e.label == "PERSON" and " " in an.text[e.start : e.end]:
             end += tail.end()  # "Wong Yeung" + "-tat"
         for s0, t0 in split_span(an.text, e.start, end, e.label):
@@ -161,8 +167,11 @@ def ner_mentions(an: Analysis) -> list[Mention]:
     return out
 
 
-_ROLE_TAIL = re.compile(r"\s+(?:spokes(?:person|man|woman)|sheriff|chief|director|president|"
-                        r"minister|secretary|office|officials?)$", re.I)  # fmt: skip
+_ROLE_TAIL = re.compile(
+    r"\s+(?:spokes(?:person|man|woman)|sheriff|chief|director|president|"
+    r"minister|secretary|office|officials?)$",
+    re.I,
+)
 
 
 def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
@@ -173,7 +182,9 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
     s = text[start:end]
     if " / " in s:
         k = s.index(" / ")
-        return split_span(text, start, start + k, label) + split_span(text, start + k + 3, end, label)
+        return split_span(text, start, start + k, label) + split_span(
+            text, start + k + 3, end, label
+        )
     m = re.search(r" at (?=[A-Z])", s)
     if m and label != "PERSON":
         return [(start, start + m.start()), (start + m.end(), end)]
@@ -202,7 +213,7 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
 
 
 def _plural_demonym(text: str, start: int, name: str) -> bool:
-    """"les Bulgares", "deux Polonais": a people, not a place or an organisation; "des
+    """ "les Bulgares", "deux Polonais": a people, not a place or an organisation; "des
     Dassault ou des Fabius": a kind of family, not one person."""
     if " " in name or "-" in name:
         return False
@@ -233,40 +244,63 @@ def evidence_orgs(an: Analysis, language: Language) -> set[str]:
     intro = "|".join(sorted(ORG_INTRODUCERS[language], key=len, reverse=True))
     name = r"([A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|&|de|of|du|des))*(?<![\s&]))"
     # "OpenAI, a much smaller company than Google" / "Febelfin, la fédération"
-    for m in re.finditer(name + r",\s+(?:a|an|the|une?|la|le|l['’])\s+(?:[\w-]+\s+){0,3}?(?:"
-                         + intro + r")s?\b", text):  # fmt: skip
+    for m in re.finditer(
+        name + r",\s+(?:a|an|the|une?|la|le|l['’])\s+(?:[\w-]+\s+){0,3}?(?:" + intro + r")s?\b",
+        text,
+    ):
         names.add(m.group(1))
     # "companies like Mistral AI and Hugging Face", "des entreprises comme X et Y"
-    plural = r"(?i:companies|firms|startups|start-ups|groups|labs|organi[sz]ations|institutions|" \
-             r"entreprises|sociétés|groupes|organisations|institutions)"
-    for m in re.finditer(plural + r"\s+(?:like|such as|including|comme|dont|telles? que)\s+"
-                         r"((?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)(?:(?:,\s+|\s+(?:and|et|or|ou)\s+)"
-                         r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)*)", text):  # fmt: skip
+    plural = (
+        r"(?i:companies|firms|startups|start-ups|groups|labs|organi[sz]ations|institutions|"
+        r"entreprises|sociétés|groupes|organisations|institutions)"
+    )
+    for m in re.finditer(
+        plural + r"\s+(?:like|such as|including|comme|dont|telles? que)\s+"
+        r"((?:[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)(?:(?:,\s+|\s+(?:and|et|or|ou)\s+)"
+        r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)*)",
+        text,
+    ):
         for part in re.split(r",\s+|\s+(?:and|et|or|ou)\s+", m.group(1)):
             names.add(part.strip())
     # "la fédération des banques, Febelfin", "the search company, Google"
-    for m in re.finditer(r"\b(?:the|la|le|l['’]|a|an|une?)\s*(?:" + intro + r")s?\b[^,.;:()«»\"]{0,40},\s+"
-                         + name + r"\s*[,.;]", text):  # fmt: skip
+    for m in re.finditer(
+        r"\b(?:the|la|le|l['’]|a|an|une?)\s*(?:"
+        + intro
+        + r")s?\b[^,.;:()«»\"]{0,40},\s+"
+        + name
+        + r"\s*[,.;]",
+        text,
+    ):
         names.add(m.group(1))
     # "the startup Hugging Face", "la société Mistral AI"
     for m in re.finditer(r"\b(?i:the|la|le|l['’])\s*(?i:" + intro + r")\s+" + name, text):
         names.add(m.group(1))
     # "le documentaire d'Al Jazeera", "a report by Human Rights Watch"
-    for m in re.finditer(r"\b(?:" + WORK_NOUNS + r")s?\s+(?:d['’]|de\s+|du\s+|of\s+|by\s+)(?:the\s+)?" + name, text, re.I):
+    for m in re.finditer(
+        r"\b(?:" + WORK_NOUNS + r")s?\s+(?:d['’]|de\s+|du\s+|of\s+|by\s+)(?:the\s+)?" + name,
+        text,
+        re.I,
+    ):
         if m.group(1)[:1].isupper():
             names.add(m.group(1))
     return {n for n in names if n and _valid(n) and n.lower() not in TITLES}
 
 
-MEMBER_NOUNS = ("members|membres|militants|fighters|combattants|islamistes|rebels|rebelles|"
-                "supporters|partisans|dirigeants|leaders|employees|employés|salariés|shareholders|"
-                "actionnaires|founders|fondateurs|co-founder|cofondateur")
+MEMBER_NOUNS = (
+    "members|membres|militants|fighters|combattants|islamistes|rebels|rebelles|"
+    "supporters|partisans|dirigeants|leaders|employees|employés|salariés|shareholders|"
+    "actionnaires|founders|fondateurs|co-founder|cofondateur"
+)
 
 
 def member_orgs(text: str) -> set[str]:
     """Names that have members, employees or founders ("les membres d'Ansar Eddine"): groups.
     Used only to correct names the model took for people."""
-    pat = r"\b(?:" + MEMBER_NOUNS + r")\s+(?:of|d['’]|de|du|des|at|chez)\s*(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)"
+    pat = (
+        r"\b(?:"
+        + MEMBER_NOUNS
+        + r")\s+(?:of|d['’]|de|du|des|at|chez)\s*(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)"
+    )
     return {m.group(1) for m in re.finditer(pat, text, re.I) if m.group(1)[:1].isupper()}
 
 
@@ -314,7 +348,7 @@ def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def parenthesised_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
-    """"World Health Organisation (WHO)": the acronym is a name of the same kind, wherever
+    """ "World Health Organisation (WHO)": the acronym is a name of the same kind, wherever
     it occurs."""
     out: list[Mention] = []
     for m in mentions:
@@ -336,7 +370,9 @@ def drop_common(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if not m.fixed and " " not in m.text and m.text.lower() in lower and not m.text.isupper():
             continue
-        if re.fullmatch(r"\s*[–—-]", text[m.end : m.end + 2]) or re.match(r"\s*[–—-]\s*\d", text[m.end : m.end + 6]):
+        if re.fullmatch(r"\s*[–—-]", text[m.end : m.end + 2]) or re.match(
+            r"\s*[–—-]\s*\d", text[m.end : m.end + 6]
+        ):
             num = re.search(r"\s+\d+$", m.text)  # "Sweden 1 – 0 Korea": a score, not a name
             if num:
                 m = replace(m, end=m.end - len(num.group()), text=m.text[: num.start()])
@@ -354,8 +390,12 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
         for m in _name_pattern(name).finditer(an.text):
             forced.append(Mention(m.start(), m.end(), name, "ORG", fixed=True))
     members = member_orgs(an.text)
-    ner = [replace(m, label="ORG") if (_suffix_org(m.text) and m.label != "LOC") or
-           (m.text in members and m.label == "PERSON") else m for m in ner]  # fmt: skip
+    ner = [
+        replace(m, label="ORG")
+        if (_suffix_org(m.text) and m.label != "LOC") or (m.text in members and m.label == "PERSON")
+        else m
+        for m in ner
+    ]
     mentions = merge_mentions(ner, merge_mentions(forced, list_mentions(an.text, names)))
     mentions = join_adjacent(an.text, extend_first_names(an.text, mentions))
     mentions = harmonise_lists(an.text, mentions)
@@ -373,11 +413,15 @@ def tidy(text: str, mentions: list[Mention]) -> list[Mention]:
         for s0, t0 in split_span(text, m.start, m.end, m.label):
             s, t = clean_span(text, s0, t0)
             if t > s and _valid(text[s:t]):
-                out.append(Mention(s, t, text[s:t], m.label, m.fixed) if (s, t) != (m.start, m.end) else m)
+                out.append(
+                    Mention(s, t, text[s:t], m.label, m.fixed) if (s, t) != (m.start, m.end) else m
+                )
     return out
 
 
-_LIST_ITEM = re.compile(r"(,\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+)([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?=[\s,.;:)]|$)")
+_LIST_ITEM = re.compile(
+    r"(,\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+)([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3})(?=[\s,.;:)]|$)"
+)
 
 
 def list_items(text: str, mentions: list[Mention]) -> list[Mention]:
@@ -388,20 +432,26 @@ def list_items(text: str, mentions: list[Mention]) -> list[Mention]:
         if a.label != b.label or not re.fullmatch(r",\s*", text[a.end : b.start]):
             continue
         m = _LIST_ITEM.match(text, b.end)
-        if m and _valid(m.group(2)) and m.group(2).lower() not in common_words(text[m.start(2) : m.end(2)]):
+        if (
+            m
+            and _valid(m.group(2))
+            and m.group(2).lower() not in common_words(text[m.start(2) : m.end(2)])
+        ):
             out.append(Mention(m.start(2), m.end(2), m.group(2), b.label))
     return out
 
 
 def extend_first_names(text: str, mentions: list[Mention]) -> list[Mention]:
-    """"singer-songwriter Carly Simon" tagged "Simon": a capitalised word right before a
+    """ "singer-songwriter Carly Simon" tagged "Simon": a capitalised word right before a
     one-word person, inside a sentence, is their first name."""
     lower = common_words(text)
     taken = [(m.start, m.end) for m in mentions]
     out = []
     for m in mentions:
         if m.label == "PERSON" and " " not in m.text:
-            prev = re.search(r"(?<=[a-z,;] )([A-Z][a-zà-ÿ]+) $", text[max(0, m.start - 30) : m.start])
+            prev = re.search(
+                r"(?<=[a-z,;] )([A-Z][a-zà-ÿ]+) $", text[max(0, m.start - 30) : m.start]
+            )
             if prev and prev.group(1).lower() not in lower and prev.group(1).lower() not in TITLES:
                 s = m.start - len(prev.group(0))
                 if not any(a < m.start and b > s for a, b in taken):
@@ -411,20 +461,33 @@ def extend_first_names(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
-    """"Dries" + "Mertens" -> one person; "Association des leaders religieux du" + "Mali"
+    """ "Dries" + "Mertens" -> one person; "Association des leaders religieux du" + "Mali"
     -> one organisation."""
     out: list[Mention] = []
     for m in mentions:
         if out:
             p = out[-1]
             gap = text[p.end : m.start]
-            same_person = gap == " " and "PERSON" in (p.label, m.label) and p.label != "LOC" \
-                and m.label != "LOC" and " " not in p.text and " " not in m.text
+            same_person = (
+                gap == " "
+                and "PERSON" in (p.label, m.label)
+                and p.label != "LOC"
+                and m.label != "LOC"
+                and " " not in p.text
+                and " " not in m.text
+            )
             if same_person or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text)):
-                out[-1] = Mention(p.start, m.end, text[p.start : m.end], p.label, p.fixed or m.fixed)
+                out[-1] = Mention(
+                    p.start, m.end, text[p.start : m.end], p.label, p.fixed or m.fixed
+                )
                 continue
-            if re.fullmatch(r" (?:du|de|des|of|d['’]|de la) ?", gap) and p.label == "ORG" and m.label == "LOC" \
-                    and p.text.split()[0][:1].isupper() and len(p.text.split()) >= 2:  # fmt: skip
+            if (
+                re.fullmatch(r" (?:du|de|des|of|d['’]|de la) ?", gap)
+                and p.label == "ORG"
+                and m.label == "LOC"
+                and p.text.split()[0][:1].isupper()
+                and len(p.text.split()) >= 2
+            ):
                 out[-1] = Mention(p.start, m.end, text[p.start : m.end], "ORG", p.fixed or m.fixed)
                 continue
         out.append(m)
@@ -437,8 +500,9 @@ def harmonise_lists(text: str, mentions: list[Mention]) -> list[Mention]:
     i = 0
     while i < len(out):
         j = i
-        while j + 1 < len(out) and re.fullmatch(r",\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+",
-                                                 text[out[j].end : out[j + 1].start]):  # fmt: skip
+        while j + 1 < len(out) and re.fullmatch(
+            r",\s*|\s+(?:and|et|or|ou)\s+|,\s+(?:and|et)\s+", text[out[j].end : out[j + 1].start]
+        ):
             j += 1
         if j - i >= 2:
             votes = Counter(m.label for m in out[i : j + 1])
@@ -492,8 +556,11 @@ def canonicalise(
     names = load_names() if names is None else names
     aliases = {e.name: e.canonical for e in names}
     canon: dict[int, str] = {}
-    full_people = [(i, m) for i, m in enumerate(mentions) if m.label == "PERSON" and len(m.text.split()) >= 2
-                   and not re.match(r"[A-Z]\.", m.text)]  # fmt: skip
+    full_people = [
+        (i, m)
+        for i, m in enumerate(mentions)
+        if m.label == "PERSON" and len(m.text.split()) >= 2 and not re.match(r"[A-Z]\.", m.text)
+    ]
     # acronyms the article expands: "Johnson Space Center (JSC)" or "JSC (Johnson Space Center)"
     expansions: dict[str, str] = {}
     for m in mentions:
@@ -503,7 +570,11 @@ def canonicalise(
     for m in mentions:
         if re.fullmatch(r"[A-Z][A-Z&.]{1,9}", m.text):
             continue
-        words = [w for w in m.text.replace("-", " ").split() if w.lower() not in ("of", "and", "de", "du", "des", "the", "for", "&")]
+        words = [
+            w
+            for w in m.text.replace("-", " ").split()
+            if w.lower() not in ("of", "and", "de", "du", "des", "the", "for", "&")
+        ]
         if len(words) >= 2:
             expansions.setdefault(_acronym(words), m.text)
     for i, m in enumerate(mentions):
@@ -511,7 +582,9 @@ def canonicalise(
             canon[i] = aliases[m.text]
             continue
         bare = m.text.replace(".", "")
-        if m.label != "PERSON" and (m.text in expansions or (bare != m.text and bare in expansions)):
+        if m.label != "PERSON" and (
+            m.text in expansions or (bare != m.text and bare in expansions)
+        ):
             canon[i] = expansions.get(m.text) or expansions[bare]
             continue
         target = None
@@ -524,7 +597,7 @@ def canonicalise(
 
 
 def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[int, str]:
-    """"Kristin Wilkins" / "Kristen Wilkins", "Bauchtman" / "Lydia Buchtmann": a person's name
+    """ "Kristin Wilkins" / "Kristen Wilkins", "Bauchtman" / "Lydia Buchtmann": a person's name
     misspelt once joins the most frequent spelling (one letter per 5, at most two)."""
     from editorial.extract.speakers import edit_distance
 
@@ -545,7 +618,12 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
             if f == c:
                 continue
             fw = f.split()
-            if len(words) == len(fw) and words[:-1] == fw[:-1] or len(words) == len(fw) and words[1:] == fw[1:]:
+            if (
+                len(words) == len(fw)
+                and words[:-1] == fw[:-1]
+                or len(words) == len(fw)
+                and words[1:] == fw[1:]
+            ):
                 pairs = [(a, b) for a, b in zip(words, fw, strict=True) if a != b]
             elif len(words) == 1:
                 pairs = [(words[0], fw[-1])]
@@ -555,7 +633,9 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
                 continue
             a, b = pairs[0]
             d = edit_distance(a.lower(), b.lower())
-            more = people[f] > people[c] or (people[f] == people[c] and first_seen[f] < first_seen[c])
+            more = people[f] > people[c] or (
+                people[f] == people[c] and first_seen[f] < first_seen[c]
+            )
             if 0 < d <= min(2, len(a) // 5 + (1 if len(a) >= 4 else 0)) and more:
                 cand = (d, -people[f], f)
                 if best is None or cand < best:
@@ -578,7 +658,7 @@ def _person_full_name(i: int, m: Mention, pool: list[tuple[int, Mention]]) -> st
         elif len(words) == 1:
             ok = words[0] in (fw[-1], fw[0]) or (len(fw) > 2 and words[0] == " ".join(fw[-2:]))
         else:
-            ok = " ".join(fw[-len(words):]) == m.text or " ".join(fw[: len(words)]) == m.text
+            ok = " ".join(fw[-len(words) :]) == m.text or " ".join(fw[: len(words)]) == m.text
         if ok:
             cands.append((j, f.text))
     if not cands:
@@ -595,25 +675,31 @@ def build_entities(
     groups: dict[str, list[int]] = {}
     for i, _m in enumerate(mentions):
         groups.setdefault(canon[i], []).append(i)
-    label_of: dict[str, str] = {}
+    label_of: dict[str, EntityLabel] = {}
     for c, idx in groups.items():
         votes: Counter[str] = Counter()
         for i in idx:
             m = mentions[i]
             votes[m.label] += (5 if m.fixed else 1) + (5 if m.text == c else 0)
-        label_of[c] = votes.most_common(1)[0][0]
+        label_of[c] = cast(EntityLabel, votes.most_common(1)[0][0])
     ems = tuple(
-        EntityMention(text=m.text, label=label_of[canon[i]], canonical=canon[i],  # type: ignore[arg-type]
-                      start=m.start, end=m.end)  # fmt: skip
+        EntityMention(
+            text=m.text,
+            label=label_of[canon[i]],
+            canonical=canon[i],
+            start=m.start,
+            end=m.end,
+        )
         for i, m in enumerate(mentions)
     )
     first = {c: min(mentions[i].start for i in idx) for c, idx in groups.items()}
     summary = tuple(
-        EntitySummary(canonical=c, label=label_of[c], count=len(idx),  # type: ignore[arg-type]
-                      forms=dict(Counter(mentions[i].text for i in idx)))  # fmt: skip
+        EntitySummary(
+            canonical=c,
+            label=label_of[c],
+            count=len(idx),
+            forms=dict(Counter(mentions[i].text for i in idx)),
+        )
         for c, idx in sorted(groups.items(), key=lambda kv: (-len(kv[1]), first[kv[0]]))
     )
     return ems, summary
-
-
-_ = _NAME_WORD  # kept for callers matching capitalised words

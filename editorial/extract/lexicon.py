@@ -131,11 +131,11 @@ WEAK_VERBS: dict[Language, frozenset[str]] = {
         "believe believes believed think thinks thought feel feels felt agree agrees "
         "agreed call calls called calling point points pointed post posts posted "
         "continue continues continued continuing".split()
-    ),  # fmt: skip
+    ),
     "fr": frozenset(
         "appelle appelé appelait présente présenté présentait juge jugé jugeait "
         "considère considéré considérait".split()
-    ),  # fmt: skip
+    ),
 }
 # Multi-word cues, matched on lowercased token sequences; the whole phrase is the cue.
 PHRASE_CUES: dict[Language, tuple[tuple[str, ...], ...]] = {
@@ -185,7 +185,7 @@ PERSON_PRONOUNS: dict[Language, dict[str, str]] = {
         "nous": "p",
         "lui": "s",
         "on": "s",
-    },  # fmt: skip
+    },
 }
 DEFINITE_DETERMINERS: dict[Language, frozenset[str]] = {
     "en": frozenset({"the", "this", "that", "these", "those"}),
@@ -200,12 +200,12 @@ SKIPPABLE: dict[Language, frozenset[str]] = {
     "en": frozenset(
         "has have had was were is are will would also then later has'nt had not "
         "further again previously once recently simply just only".split()
-    ),  # fmt: skip
+    ),
     "fr": frozenset(
         "a ont avait avaient aura aurait est sont était ensuite alors aussi encore "
         "également lui leur se s' s’ l' l’ y en ne n' pas notamment enfin déjà "
         "toutefois cependant pourtant".split()
-    ),  # fmt: skip
+    ),
 }
 # Multi-word adverbials skipped the same way ("a de son côté dénoncé").
 SKIPPABLE_PHRASES: dict[Language, tuple[tuple[str, ...], ...]] = {
@@ -214,7 +214,7 @@ SKIPPABLE_PHRASES: dict[Language, tuple[tuple[str, ...], ...]] = {
         ("for", "her", "part"),
         ("for", "its", "part"),
         ("in", "turn"),
-    ),  # fmt: skip
+    ),
     "fr": (
         ("de", "son", "côté"),
         ("de", "leur", "côté"),
@@ -225,7 +225,7 @@ SKIPPABLE_PHRASES: dict[Language, tuple[tuple[str, ...], ...]] = {
         ("quant", "à", "elle"),
         ("pour", "terminer"),
         ("pour", "finir"),
-    ),  # fmt: skip
+    ),
 }
 
 # --- names ------------------------------------------------------------------------------------
@@ -254,10 +254,10 @@ ORG_INTRODUCERS: dict[Language, frozenset[str]] = {
         "company startup start-up firm group lab laboratory organisation organization "
         "agency bank publisher broadcaster newspaper channel network app platform "
         "maker developer unicorn rival competitor".split()
-    ),  # fmt: skip
+    ),
     "fr": frozenset(
         "société entreprise start-up startup groupe firme laboratoire organisation "
         "agence banque éditeur quotidien journal chaîne réseau plateforme fédération "
         "association parti syndicat licorne concurrent".split()
-    ),  # fmt: skip
+    ),
 }

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-DOUBLE_OPENERS = frozenset("“«„‹\"”")
+DOUBLE_OPENERS = frozenset('“«„‹"”')
 # Marks each opener accepts as its closer (a wrong-way “ can close a “ when shaped as a closer).
 CLOSERS: dict[str, frozenset[str]] = {
-    "“": frozenset("”“\""),
-    "„": frozenset("“”\""),
-    '"': frozenset("\"”“"),
-    "”": frozenset("”“\""),
+    "“": frozenset('”“"'),
+    "„": frozenset('“”"'),
+    '"': frozenset('"”“'),
+    "”": frozenset('”“"'),
     "«": frozenset("»"),
     "‹": frozenset("›"),
     "‘": frozenset("’'"),
@@ -59,7 +59,7 @@ def _closer_shaped(text: str, i: int) -> bool:
 def _opener_shaped(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
-    return (prev in SPACES + "\n([{—–-/:" or prev in "«“\"") and nxt not in SPACES + "\n"
+    return (prev in SPACES + "\n([{—–-/:" or prev in '«“"') and nxt not in SPACES + "\n"
 
 
 def _single_opens(text: str, i: int) -> bool:
@@ -92,7 +92,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _first_mark(text: str, start: int, end: int) -> int:
-    m = re.compile("[\"“”«»„‹›]").search(text, start, end)
+    m = re.compile('["“”«»„‹›]').search(text, start, end)
     return m.start() if m else -1
 
 
@@ -108,7 +108,7 @@ def _scan_paragraph(
     for m in _ALL_MARKS.finditer(text, pstart, pend):
         i, ch = m.start(), m.group()
         if open_at < 0:
-            if ch in "“«„‹\"":
+            if ch in '“«„‹"':
                 open_at, mark, depth = i, ch, 0
             elif ch == "”" and _opener_shaped(text, i):
                 open_at, mark, depth = i, ch, 0
@@ -167,10 +167,12 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         if nxt is not None and mk not in "‘'":
             fm = _first_mark(text, nxt[0], nxt[1])
             lead = text[nxt[0] : fm] if fm >= 0 else ""
-            if fm >= 0 and not lead.strip() and text[fm] in "“«„‹\"":
+            if fm >= 0 and not lead.strip() and text[fm] in '“«„‹"':
                 pass  # the next paragraph reopens the mark: this piece ends here
-            elif fm >= 0 and text[fm] in CLOSERS.get(mk, frozenset()) | frozenset("»”\"") and (
-                _closer_shaped(text, fm) or text[fm] in "»”"
+            elif (
+                fm >= 0
+                and text[fm] in CLOSERS.get(mk, frozenset()) | frozenset('»”"')
+                and (_closer_shaped(text, fm) or text[fm] in "»”")
             ):
                 carry, carry_continues = (o, mk), True  # runs on into the next paragraph
         if e > s:
@@ -178,7 +180,12 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     # mark reopened paragraphs as continuations of the span before them
     out: list[QuoteSpan] = []
     for sp in spans:
-        if out and not sp.continues and out[-1].close_at < 0 and _next_par_start(text, out[-1].end) == sp.open_at:
+        if (
+            out
+            and not sp.continues
+            and out[-1].close_at < 0
+            and _next_par_start(text, out[-1].end) == sp.open_at
+        ):
             sp = QuoteSpan(sp.start, sp.end, sp.open_at, sp.close_at, sp.mark, continues=True)
         out.extend(_split_dialogue(text, sp))
     return out
@@ -192,16 +199,24 @@ def _next_par_start(text: str, end: int) -> int:
 
 def _split_dialogue(text: str, sp: QuoteSpan) -> list[QuoteSpan]:
     """« Eh oui ! — Tout à fait ! »: two speakers' turns inside one pair of marks."""
-    if sp.mark not in "«“\"":
+    if sp.mark not in '«“"':
         return [sp]
     pieces: list[QuoteSpan] = []
     cur = sp.start
     for m in _DIALOGUE_DASH.finditer(text, sp.start, sp.end):
         s, e = _strip(text, cur, m.start())
         if e > s:
-            pieces.append(QuoteSpan(s, e, sp.open_at if not pieces else cur, -1, sp.mark,
-                                    continues=sp.continues if not pieces else False,
-                                    dialogue_turn=bool(pieces)))  # fmt: skip
+            pieces.append(
+                QuoteSpan(
+                    s,
+                    e,
+                    sp.open_at if not pieces else cur,
+                    -1,
+                    sp.mark,
+                    continues=sp.continues if not pieces else False,
+                    dialogue_turn=bool(pieces),
+                )
+            )
         cur = m.end()
     if not pieces:
         return [sp]

@@ -54,7 +54,15 @@ def nounish(t: Tok) -> bool:
     """A noun, or a capitalised word the tagger got wrong ("Febelfin" tagged ADV)."""
     if t.pos in ("NOUN", "PROPN"):
         return True
-    return t.text[:1].isupper() and t.pos not in ("PUNCT", "DET", "PRON", "ADP", "CCONJ", "SCONJ", "AUX")
+    return t.text[:1].isupper() and t.pos not in (
+        "PUNCT",
+        "DET",
+        "PRON",
+        "ADP",
+        "CCONJ",
+        "SCONJ",
+        "AUX",
+    )
 
 
 def _skippable(an: Analysis, k: int) -> int:
@@ -63,7 +71,11 @@ def _skippable(an: Analysis, k: int) -> int:
     t = an.toks[k]
     if t.text[:1].isupper() and t.lower not in SKIPPABLE[lang]:
         return 0
-    if t.lower in SKIPPABLE[lang] or t.pos in ("AUX", "ADV", "PART") and t.lower not in ("'s", "’s"):
+    if (
+        t.lower in SKIPPABLE[lang]
+        or t.pos in ("AUX", "ADV", "PART")
+        and t.lower not in ("'s", "’s")
+    ):
         return 1
     if t.text.startswith("-") and t.lower in ("-t",):
         return 1
@@ -74,7 +86,9 @@ def _skippable(an: Analysis, k: int) -> int:
     return 0
 
 
-def entity_at(an: Analysis, ents: list[tuple[int, int, str]], k: int) -> tuple[int, int, str] | None:
+def entity_at(
+    an: Analysis, ents: list[tuple[int, int, str]], k: int
+) -> tuple[int, int, str] | None:
     lo, hi = 0, len(ents)
     while lo < hi:  # ents are sorted and flat: binary search on their start
         mid = (lo + hi) // 2
@@ -96,8 +110,12 @@ def _np_ending_at(
     if e is not None:
         first = max(e[0], limit)
         # "Le documentaire d'Al Jazeera": a description owning the name
-        if first - 1 > limit and an.toks[first - 1].lower in OF_WORDS and nounish(an.toks[first - 2]) \
-                and entity_at(an, ents, first - 2) is None:  # fmt: skip
+        if (
+            first - 1 > limit
+            and an.toks[first - 1].lower in OF_WORDS
+            and nounish(an.toks[first - 2])
+            and entity_at(an, ents, first - 2) is None
+        ):
             d = _np_ending_at(an, ents, first - 2, limit)
             if d is not None and d.kind == "description":
                 return Subject(d.first, e[1], "description")
@@ -123,11 +141,18 @@ def _np_ending_at(
                 break
             elif nounish(p) or p.pos in ("ADJ", "NUM", "PART") or p.lower in ("'s", "’s"):
                 first -= 1
-            elif p.pos == "DET" or p.lower in DEFINITE_DETERMINERS[an.language] or \
-                    p.lower in POSSESSIVE_DETERMINERS[an.language]:  # fmt: skip
+            elif (
+                p.pos == "DET"
+                or p.lower in DEFINITE_DETERMINERS[an.language]
+                or p.lower in POSSESSIVE_DETERMINERS[an.language]
+            ):
                 first -= 1
-                if extend_of and first - 2 >= limit and an.toks[first - 1].lower in OF_WORDS \
-                        and nounish(an.toks[first - 2]):  # fmt: skip
+                if (
+                    extend_of
+                    and first - 2 >= limit
+                    and an.toks[first - 1].lower in OF_WORDS
+                    and nounish(an.toks[first - 2])
+                ):
                     first -= 2
                     continue
                 break
@@ -176,7 +201,9 @@ def subject_before(
     return None
 
 
-def _comma_chain(an: Analysis, ents: list[tuple[int, int, str]], comma: int, limit: int) -> Subject | None:
+def _comma_chain(
+    an: Analysis, ents: list[tuple[int, int, str]], comma: int, limit: int
+) -> Subject | None:
     candidates: list[Subject] = []
     k = comma
     while k >= limit and an.toks[k].text == ",":
@@ -220,7 +247,9 @@ def _entity_covering(
     return None
 
 
-def subject_after(an: Analysis, ents: list[tuple[int, int, str]], verb_end: int, limit: int) -> Subject | None:
+def subject_after(
+    an: Analysis, ents: list[tuple[int, int, str]], verb_end: int, limit: int
+) -> Subject | None:
     """Inverted subject right after the verb: `said Smith`, `répondit alors son complice`,
     `said former coach and test player John Bracewell` (the person in the phrase wins)."""
     k = verb_end
@@ -239,11 +268,18 @@ def subject_after(an: Analysis, ents: list[tuple[int, int, str]], verb_end: int,
     return noun_phrase_at(an, ents, k, limit)
 
 
-def noun_phrase_at(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int) -> Subject | None:
+def noun_phrase_at(
+    an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int
+) -> Subject | None:
     """The noun phrase starting at token k ("the post by an unknown author", "Febelfin"); a
     description followed by ", Name," is that name."""
     sub = _np_from(an, ents, k, limit)
-    if sub is not None and sub.kind == "description" and sub.last + 1 < limit and an.toks[sub.last].text == ",":
+    if (
+        sub is not None
+        and sub.kind == "description"
+        and sub.last + 1 < limit
+        and an.toks[sub.last].text == ","
+    ):
         e = entity_at(an, ents, sub.last + 1)
         if e is not None and e[0] == sub.last + 1:
             return Subject(e[0], e[1], "entity")
@@ -286,7 +322,11 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
             j += 1
         else:
             break
-    while j > k and not (nounish(an.toks[j - 1]) or an.toks[j - 1].pos == "ADJ") and entity_at(an, ents, j - 1) is None:
+    while (
+        j > k
+        and not (nounish(an.toks[j - 1]) or an.toks[j - 1].pos == "ADJ")
+        and entity_at(an, ents, j - 1) is None
+    ):
         j -= 1
     if j <= k:
         return None
@@ -328,7 +368,12 @@ def head_noun(an: Analysis, s: Subject) -> str:
 def is_definite(an: Analysis, s: Subject) -> bool:
     t = an.toks[s.first]
     lang = an.language
-    return t.lower in DEFINITE_DETERMINERS[lang] or t.lower in POSSESSIVE_DETERMINERS[lang] or t.lower.startswith("l'") or t.lower.startswith("l’")
+    return (
+        t.lower in DEFINITE_DETERMINERS[lang]
+        or t.lower in POSSESSIVE_DETERMINERS[lang]
+        or t.lower.startswith("l'")
+        or t.lower.startswith("l’")
+    )
 
 
 def is_role(noun: str) -> bool:
@@ -336,7 +381,7 @@ def is_role(noun: str) -> bool:
 
 
 def is_person_title(noun: str) -> bool:
-    """"minister", "le Président-candidat": a noun that names a person by their office."""
+    """ "minister", "le Président-candidat": a noun that names a person by their office."""
     first = noun.split("-")[0]
     return noun in ROLE_NOUNS or first in ROLE_NOUNS or first in TITLES
 
