@@ -108,7 +108,7 @@ def test_french_card_alt_and_marks() -> None:
     laid = cards.lay_out_cards(a, extraction(("Nous sommes en l’an zéro,", "Alexandre Lavallée")), settings=DEFAULT)
     assert laid.quote == "«\u202fNous sommes en l’an zéro\u202f»"
     assert laid.alt == ("Carte citation\u00a0: «\u202fNous sommes en l’an zéro\u202f» — Alexandre Lavallée. "
-                        "Extrait de «\u202fLa France, pôle de l’IA ?\u202f», Editorial.")
+                        "Extrait de «\u202fLa France, pôle de l’IA\u202f?\u202f», Editorial.")
 
 
 def test_card_html_is_escaped() -> None:

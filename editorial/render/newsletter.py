@@ -23,6 +23,7 @@ from editorial.render.posttext import (
     published_url,
     quoted,
     sentences,
+    strip_dateline,
     with_utm,
 )
 from editorial.render.selection import strongest_quotes
@@ -106,7 +107,7 @@ def preheader(article: Article) -> str:
     """The standfirst (or the first sentence), cut to whole sentences or words for inbox previews."""
     source = clean(article.standfirst)
     if not source:
-        first = next((b.text for b in article.body if b.kind == "paragraph"), "")
+        first = strip_dateline(clean(next((b.text for b in article.body if b.kind == "paragraph"), "")))
         source = (sentences(first) or [""])[0]
     return fit_text(source, lambda t: len(t) <= PREHEADER_CHARS) if source else clean(article.title)
 

@@ -20,7 +20,9 @@ _ABBREVIATIONS = frozenset(
     "sep sept oct nov dec av bd".split()
 )
 _BOUNDARY = regex.compile(r"""(?<=[.!?…])(?:[\u00a0\u202f ]?[»"”’)\]])*(\s+)(?=[«"“‘(\[¿¡]?\s?[\p{Lu}\p{N}])""")
-_SPACE = regex.compile(r"\s+")
+_SPACE = regex.compile(r"[^\S\u00a0\u202f\u2007]+")  # no-break spaces are kept
+_FRENCH_BEFORE = regex.compile(r"[ \u00a0]+(?=[!?;:»])")
+_FRENCH_AFTER = regex.compile(r"(?<=«)[ \u00a0]+")
 
 
 def clean(text: str) -> str:
@@ -118,8 +120,13 @@ def quoted(text: str, language: Language) -> str:
     if text.endswith(","):  # "…," he said: the comma belongs to the sentence around the quote
         text = text[:-1].rstrip()
     if language == "fr":
-        return f"«\u202f{text}\u202f»"
+        return f"«\u202f{french_spacing(text)}\u202f»"
     return f"“{text}”"
+
+
+def french_spacing(text: str) -> str:
+    """Narrow no-break spaces before ! ? ; : » and after «, so no line starts with them."""
+    return _FRENCH_AFTER.sub("\u202f", _FRENCH_BEFORE.sub("\u202f", text))
 
 
 def sentence_end(text: str) -> str:
