@@ -268,6 +268,13 @@ def test_sample_render_pdf_returns_pdf_and_png(sample: Rendered, tmp_path: Path)
     image = Image.open(io.BytesIO(files[1].data))
     assert image.format == "PNG" and image.width == 1000
     assert 1400 <= image.height <= 1420  # A4 portrait
+    # It is the cover: the accent rule near the top, dark title type, mostly white paper.
+    rgb = image.convert("RGB")
+    column = [rgb.getpixel((500, y)) for y in range(80, 140)]
+    assert any(r > 140 and g < 80 and b < 80 for r, g, b in column)  # the accent rule
+    dark = sum(image.convert("L").crop((100, 250, 900, 450)).histogram()[:50])
+    assert dark > 5_000  # the title
+    assert not re.search(r"<h\d[^>]*>\s*</h\d>", sample.html)  # no empty heading
 
 
 def test_sample_pages(sample: Rendered) -> None:
