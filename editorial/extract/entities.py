@@ -97,7 +97,17 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
         changed = False
         s = text[start:end]
         m = _LEAD_ARTICLES.match(s)
-        if m and m.end() < len(s):
+        if (
+            m
+            and m.end() < len(s)
+            and (
+                m.group()[:1].islower()
+                or "'" in m.group()
+                or "’" in m.group()
+                or _sentence_initial(text, start)
+            )
+        ):
+            # a capital article inside a sentence belongs to the name: "Le Soir", "Le Pen"
             start += m.end()
             changed = True
             continue
@@ -124,6 +134,11 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 VEHICLE_PREFIXES = re.compile(r"^(?:Space Shuttle|USS|HMS|RMS|HMCS|MV|SS)\b")
 _CODE = re.compile(r"^[A-Z]{2,5}-\d+[A-Z]?$")  # STS-134, SN-10: codes, not names ("TF1" is one)
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \u00a0")
+    return not before or before[-1] in '.!?\n:»”"-–—'
 
 
 def _valid(text: str) -> bool:
