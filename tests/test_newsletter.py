@@ -217,6 +217,11 @@ def test_huge_article_stays_under_the_clipping_size() -> None:
     quotes = tuple(Quote(text="Quote " * 59, speaker="S" * 200, start=i, end=i + 1, group=i) for i in range(50))
     files = files_of(article, Extraction(language="en", quotes=quotes))
     check_email_safe(files["newsletter.html"].data.decode(), article)
+    # a configured summary far beyond the limit is shortened, not refused
+    cfg = Settings.model_validate({"newsletter": {"summary_words": 1_000_000}})
+    html = files_of(article, Extraction(language="en", quotes=quotes), cfg)["newsletter.html"].data.decode()
+    check_email_safe(html, article)
+    assert "IN BRIEF" in html.upper()
 
 
 def test_eml_is_deterministic_and_parses_back() -> None:

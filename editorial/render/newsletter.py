@@ -112,12 +112,19 @@ def preheader(article: Article) -> str:
     return fit_text(source, lambda t: len(t) <= PREHEADER_CHARS) if source else clean(article.title)
 
 
-def context(article: Article, extraction: Extraction, settings: Settings) -> NewsletterContext:
+class OverSize(RenderError):
+    """The HTML would be clipped by Gmail."""
+
+
+def context(
+    article: Article, extraction: Extraction, settings: Settings, *, summary_words: int | None = None
+) -> NewsletterContext:
     base = settings.brand.url
     utm = bool(base)
     table = words(article.language)
     quotes = strongest_quotes(extraction, PULL_QUOTES)
-    summary_html, summary_text = summary(article, settings.newsletter.summary_words, quotes)
+    max_words = settings.newsletter.summary_words if summary_words is None else summary_words
+    summary_html, summary_text = summary(article, max_words, quotes) if max_words else ((), ())
     title = clean(article.title)
     return NewsletterContext(
         language=article.language,
@@ -171,7 +178,7 @@ def newsletter_html(ctx: NewsletterContext) -> str:
         html = "<!DOCTYPE html>\n" + html
     size = len(html.encode("utf-8"))
     if size > MAX_HTML_BYTES:
-        raise RenderError(f"newsletter HTML is {size} bytes, over the {MAX_HTML_BYTES} byte limit")
+        raise OverSize(f"newsletter HTML is {size} bytes, over the {MAX_HTML_BYTES} byte limit")
     return html
 
 
@@ -182,9 +189,18 @@ def newsletter_text(ctx: NewsletterContext) -> str:
 def render_newsletter(
     article: Article, extraction: Extraction, *, settings: Settings
 ) -> tuple[RenderedFile, ...]:
-    """newsletter.html (under 100 KB, no script, CSS inlined), newsletter.txt and newsletter.eml."""
-    ctx = context(article, extraction, settings)
-    html = newsletter_html(ctx)
+    """newsletter.html (under 100 KB, no script, CSS inlined), newsletter.txt and newsletter.eml.
+    A summary too long for the size limit (a large `summary_words`) is shortened, not refused."""
+    words_allowed = settings.newsletter.summary_words
+    while True:
+        ctx = context(article, extraction, settings, summary_words=words_allowed)
+        try:
+            html = newsletter_html(ctx)
+            break
+        except OverSize:
+            if words_allowed == 0:
+                raise
+            words_allowed //= 2
     text = newsletter_text(ctx)
     eml = build_message(
         subject=ctx.title,
