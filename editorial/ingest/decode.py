@@ -67,6 +67,10 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
                     raise DecodeError(f"invalid {codec.upper()} despite its byte order mark")
                 warnings.append(f"{bad} invalid {codec.upper()} sequence(s) replaced by U+FFFD")
             return clean_text(text), tuple(warnings)
+    if _looks_utf16(data):  # ASCII in UTF-16 is valid UTF-8 with a NUL every other byte
+        codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
+        warnings.append(f"no byte order mark: decoded as {codec.upper()} (NUL every 2nd byte)")
+        return clean_text(data.decode(codec, "replace")), tuple(warnings)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -75,13 +79,6 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
 
 
 def _decode_not_utf8(data: bytes, offset: int, warnings: list[str]) -> str:
-    if _looks_utf16(data):
-        codec = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        text = data.decode(codec, "replace")
-        warnings.append(
-            f"no byte order mark: decoded as {codec.upper()} (NUL bytes every 2nd byte)"
-        )
-        return text
     if not _UTF8_SEQ.search(data) and not _NOT_CP1252.search(data):
         warnings.append(
             f"not valid UTF-8 (byte {data[offset]:#04x} at offset {offset}): "

@@ -380,6 +380,9 @@ def hostile_batch(goods: Goods, listener: Listener, tmp_path_factory: pytest.Tem
         text = PREVIOUS.format(case=c)
         if paths[c].suffix == ".docx":
             paths[c].write_bytes(docx_bytes(paras_xml(*text.lstrip("# ").split("\n\n"))))
+        elif paths[c].suffix in (".html", ".htm"):
+            title, body = text.lstrip("# ").split("\n\n", 1)
+            paths[c].write_text(f"<h1>{title}</h1><p>{body}</p>", "utf-8")
         elif paths[c].suffix in SUPPORTED:
             paths[c].write_text(text, "utf-8")
     good_dir = src / "goods"
