@@ -123,6 +123,47 @@ on_result_hook: Callable[[ArticleResult], None] | None = None
 prestarted_pool: pipeline.WorkerPool | None = None
 
 
+# The flow's body reads module state only through these functions: a Dask task runner pickles
+# the flow (by value), and a lock or a pool among its globals cannot be pickled.
+def _hook() -> Callable[[ArticleResult], None] | None:
+    return on_result_hook
+
+
+def _task_workers_ready() -> bool:
+    return prestarted_pool is None and bool(taskworker.connected_workers())
+
+
+def _fan_out_processes(
+    todo: list[tuple[int, pipeline.Job, str]],
+    results: dict[int, ArticleResult],
+    *,
+    out_dir: str,
+    settings: Settings,
+    workers: int,
+    progress: Progress,
+) -> None:
+    """One task per article; its stages run in this machine's warm worker-process pool."""
+    global _pool
+    own_pool = prestarted_pool is None
+    with _pool_lock:
+        _pool = prestarted_pool or pipeline.WorkerPool(min(workers, len(todo)), settings)
+    try:
+        futures = {
+            publish_article_task.with_options(
+                task_run_name=f"publish {Path(job.source).name}"
+            ).submit(job, key, out_dir): (i, job)
+            for i, job, key in todo
+        }
+        for fut in as_completed(list(futures)):
+            i, job = futures[fut]
+            results[i] = _result_of(job, fut)
+            progress.advance(results[i])
+    finally:
+        if own_pool:
+            _pool.close()
+        _pool = None
+
+
 def _batch_run_name() -> str:
     paths = runtime.flow_run.parameters.get("paths") or ["sources"]
     return f"publish {', '.join(map(str, paths))[:80]}"
@@ -183,7 +224,7 @@ def publish_sources(
             results[i] = pipeline.skipped(job, out)
         else:
             todo.append((i, job, key))
-    hook = on_result_hook
+    hook = _hook()
     if hook:
         for r in results.values():
             hook(r)
@@ -195,7 +236,7 @@ def publish_sources(
         address = settings.server.dask_address if dask_address is None else dask_address
         _fan_out_dask(todo, results, out=out, settings=settings, workers=workers,
                       address=address, progress=progress)  # fmt: skip
-    elif todo and prestarted_pool is None and taskworker.connected_workers():
+    elif todo and _task_workers_ready():
         # A running `make serve` has warm task workers: hand the articles to them.
         logger.info(
             "%d article(s) to publish on task workers, %d unchanged", len(todo), len(results)
@@ -209,25 +250,8 @@ def publish_sources(
     elif todo:
         logger.info("%d article(s) to publish, %d unchanged", len(todo), len(results))
         progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
-        global _pool
-        own_pool = prestarted_pool is None
-        with _pool_lock:
-            _pool = prestarted_pool or pipeline.WorkerPool(min(workers, len(todo)), settings)
-        try:
-            futures = {
-                publish_article_task.with_options(
-                    task_run_name=f"publish {Path(job.source).name}"
-                ).submit(job, key, out_dir): (i, job)
-                for i, job, key in todo
-            }
-            for fut in as_completed(list(futures)):
-                i, job = futures[fut]
-                results[i] = _result_of(job, fut)
-                progress.advance(results[i])
-        finally:
-            if own_pool:
-                _pool.close()
-            _pool = None
+        _fan_out_processes(todo, results, out_dir=out_dir, settings=settings, workers=workers,
+                           progress=progress)  # fmt: skip
     ordered = [results[i] for i in range(len(jobs))]
     store.write_run_report(out, ordered)
     if 0 < len(todo) <= artifacts.PER_ARTICLE_MAX:
