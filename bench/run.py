@@ -13,8 +13,9 @@ For each size it builds the corpus (bench/corpus.py) and measures, side by side 
                 (empty output folder), then again with nothing changed;
 - prefect:      `editorial run` with no server running (Prefect starts its temporary one), cold
                 and rerun;
-- prefect-server: `editorial run` with a `prefect server start` already running (what `make serve`
-                gives), cold and rerun. The server is started once by this script and its own
+- prefect-server: `editorial run` with `editorial serve` (what `make serve` runs) already up,
+                cold and rerun. This script starts it once on free ports in a temporary
+                PREFECT_HOME (`--server prefect`: a bare `prefect server start` instead); its
                 memory is not counted in the run's process tree.
 
 Every measurement is the wall time of the whole command and the peak RSS of its process tree
@@ -34,6 +35,7 @@ import importlib.util
 import json
 import os
 import platform
+import resource
 import shutil
 import signal
 import socket
@@ -44,7 +46,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +102,13 @@ def pandoc_binary() -> Path:
 # ---------------------------------------------------------------- process-tree memory
 
 
-def _scan_proc() -> dict[int, tuple[int, int]]:
-    """pid -> (parent pid, RSS bytes) for every process, from /proc/PID/stat (one read each)."""
-    table: dict[int, tuple[int, int]] = {}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _scan_proc() -> dict[int, tuple[int, int, float]]:
+    """pid -> (parent pid, RSS bytes, CPU seconds so far) for every process, from
+    /proc/PID/stat (one read each)."""
+    table: dict[int, tuple[int, int, float]] = {}
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -112,51 +118,85 @@ def _scan_proc() -> dict[int, tuple[int, int]]:
         except OSError:
             continue
         fields = raw[raw.rindex(b")") + 2 :].split()
-        table[int(name)] = (int(fields[1]), int(fields[21]) * PAGE)
+        cpu = (int(fields[11]) + int(fields[12])) / TICK  # utime + stime
+        table[int(name)] = (int(fields[1]), int(fields[21]) * PAGE, cpu)
     return table
 
 
-def tree_rss(root: int) -> tuple[int, int]:
-    """(summed RSS in bytes, process count) of `root` and all its descendants."""
+def tree(root: int) -> dict[int, tuple[int, float]]:
+    """pid -> (RSS bytes, CPU seconds) for `root` and all its descendants."""
     table = _scan_proc()
     kids: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
+    for pid, (ppid, _, _) in table.items():
         kids.setdefault(ppid, []).append(pid)
-    total, count, stack = 0, 0, [root]
+    members: dict[int, tuple[int, float]] = {}
+    stack = [root]
     while stack:
         pid = stack.pop()
         if pid in table:
-            total += table[pid][1]
-            count += 1
+            members[pid] = table[pid][1:]
         stack += kids.get(pid, ())
-    return total, count
+    return members
+
+
+def role(pid: int, root: int) -> str:
+    """What a process in the tree is, from its command line (for the CPU breakdown)."""
+    if pid == root:
+        return "command"
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return "other"
+    if "prefect" in cmd and ("server" in cmd or "uvicorn" in cmd):
+        return "prefect server"
+    if "forkserver" in cmd or "multiprocessing" in cmd:
+        return "workers"
+    for name in ("pandoc", "weasyprint"):
+        if name in cmd.split(" ", 1)[0] or f"/{name} " in cmd:
+            return name
+    return Path(cmd.split(" ", 1)[0]).name or "other"
 
 
 class TreeSampler(threading.Thread):
-    """Peak RSS of a process tree, sampled every `interval` s in a low-priority thread.
+    """Peak RSS and CPU by role of a process tree, sampled every `interval` s in a
+    low-priority thread.
 
-    RSS summed over processes counts shared pages once per process: an upper bound."""
+    RSS summed over processes counts shared pages once per process: an upper bound. CPU by
+    role misses each process's last interval (and processes shorter than one)."""
 
     def __init__(self, root: int, interval: float = 0.05) -> None:
         super().__init__(daemon=True)
         self.root, self.interval = root, interval
         self.peak, self.peak_procs, self.samples = 0, 0, 0
+        self.cpu: dict[int, float] = {}
+        self.roles: dict[int, str] = {}
         self._halt = threading.Event()
 
     def run(self) -> None:
         with contextlib.suppress(OSError, AttributeError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
         while not self._halt.is_set():
-            rss, procs = tree_rss(self.root)
+            members = tree(self.root)
+            rss = sum(m[0] for m in members.values())
+            for pid, (_, cpu) in members.items():
+                if pid not in self.roles:
+                    self.roles[pid] = role(pid, self.root)
+                self.cpu[pid] = cpu
             self.samples += 1
             if rss > self.peak:
                 self.peak = rss
-            self.peak_procs = max(self.peak_procs, procs)
+            self.peak_procs = max(self.peak_procs, len(members))
             self._halt.wait(self.interval)
 
     def stop(self) -> None:
         self._halt.set()
         self.join()
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for pid, cpu in self.cpu.items():
+            out[self.roles[pid]] = out.get(self.roles[pid], 0.0) + cpu
+        return {k: round(v, 2) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
 
 
 @dataclass
@@ -168,6 +208,8 @@ class Timed:
     samples: int
     log: Path
     timed_out: bool = False
+    cpu: float = 0.0  # CPU seconds of the whole tree
+    cpu_roles: dict[str, float] = field(default_factory=dict)
 
 
 _current: subprocess.Popen[bytes] | None = None
@@ -177,6 +219,7 @@ def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float) -> 
     """Run `cmd` in its own session; wall time and peak tree RSS; output to `log`."""
     global _current
     log.parent.mkdir(parents=True, exist_ok=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -194,7 +237,14 @@ def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float) -> 
         wall = time.perf_counter() - t0
         sampler.stop()
         _current = None
-    return Timed(wall, rc, sampler.peak, sampler.peak_procs, sampler.samples, log, timed_out)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    roles = sampler.cpu_by_role()
+    # getrusage misses processes nobody reaps in time (the forkserver and its workers): the
+    # sampled sum is the better total then.
+    cpu = max(reaped, sum(roles.values()))
+    return Timed(wall, rc, sampler.peak, sampler.peak_procs, sampler.samples, log, timed_out,
+                 cpu=round(cpu, 2), cpu_roles=roles)  # fmt: skip
 
 
 def kill_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
@@ -228,6 +278,8 @@ def base_env() -> dict[str, str]:
 
 class PrefectServer:
     """A real `prefect server start` on a free port, in a temporary PREFECT_HOME."""
+
+    kind = "prefect server start"
 
     def __init__(self) -> None:
         self.home = Path(tempfile.mkdtemp(prefix="bench-prefect-"))
@@ -266,11 +318,96 @@ class PrefectServer:
         shutil.rmtree(self.home, ignore_errors=True)
 
 
+class EditorialServe:
+    """`editorial serve` (what `make serve` runs: Prefect server, download app, deployments and,
+    once flows/serve.py starts them, warm task workers) on free ports, in a temporary
+    PREFECT_HOME, with its schedule moved out of the way so no scheduled run lands mid-measure."""
+
+    kind = "editorial serve"
+
+    def __init__(self) -> None:
+        self.home = Path(tempfile.mkdtemp(prefix="bench-serve-"))
+        pport, dport = _free_port(), _free_port()
+        self.url = f"http://127.0.0.1:{pport}/api"
+        env = base_env() | {
+            "PREFECT_HOME": str(self.home),
+            "EDITORIAL_SCHEDULE_CRON": "0 3 1 1 *",
+            "EDITORIAL_OUTPUT_DIR": str(self.home / "outputs"),
+        }
+        self.log_path = self.home / "serve.log"
+        self.log = self.log_path.open("wb")
+        t0 = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [str(EDITORIAL), "serve", "--host", "127.0.0.1", "--prefect-port", str(pport),
+             "--download-port", str(dport)],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 300
+        while "Ready in" not in self.log_path.read_text("utf-8", "replace"):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                tail = self.log_path.read_text("utf-8", "replace")[-1500:]
+                self.stop()
+                raise RuntimeError(f"editorial serve did not get ready:\n{tail}")
+            time.sleep(0.25)
+        if "taskworker" in (ROOT / "flows" / "serve.py").read_text("utf-8"):
+            self._wait_for_task_workers(deadline)
+        self.started_in = time.perf_counter() - t0
+        print(f"  editorial serve ready after {self.started_in:.1f} s (API {self.url})",
+              flush=True)  # fmt: skip
+
+    def _wait_for_task_workers(self, deadline: float) -> None:
+        """serve says Ready before its task workers have loaded their models: wait for one."""
+        body = json.dumps({"task_worker_filter": {"task_keys": []}}).encode()
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError, ValueError):
+                req = urllib.request.Request(self.url + "/task_workers/filter", data=body,
+                                             headers={"Content-Type": "application/json"})  # fmt: skip
+                with urllib.request.urlopen(req, timeout=5) as r:
+                    if json.loads(r.read()):
+                        return
+            time.sleep(0.5)
+        print("  (no task worker registered with the server; runs use their own workers)",
+              flush=True)  # fmt: skip
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.send_signal(signal.SIGTERM)  # serve stops its children in order
+            try:
+                self.proc.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                kill_group(self.proc, grace=5)
+        self.log.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(kind: str) -> EditorialServe | PrefectServer:
+    if kind == "serve":
+        try:
+            return EditorialServe()
+        except RuntimeError as exc:
+            print(f"  {exc}\n  falling back to a bare `prefect server start`", flush=True)
+    return PrefectServer()
+
+
 # ---------------------------------------------------------------- measurements
+
+
+IGNORE_CODE_CHANGES = False  # --ignore-code-changes: a tree others are editing during the run
 
 
 def code_fingerprint() -> str:
     """What the numbers depend on: the pipeline's code, templates and config, and this harness."""
+    if IGNORE_CODE_CHANGES:
+        return "live-tree"
     h = hashlib.sha256()
     files = [p for d in ("editorial", "flows", "templates") for p in sorted((ROOT / d).rglob("*"))
              if p.is_file() and "__pycache__" not in p.parts]  # fmt: skip
@@ -333,7 +470,7 @@ class Bench:
         self.args = args
         self.fingerprint = code_fingerprint()
         self.records = load_records()
-        self.server: PrefectServer | None = None
+        self.server: EditorialServe | PrefectServer | None = None
         self.env = base_env()
 
     def done(self, cell: Cell) -> bool:
@@ -365,7 +502,8 @@ class Bench:
             "fingerprint": fingerprint, "n": cell.n, "mode": cell.mode, "phase": phase,
             "repeat": cell.repeat, "wall": round(t.wall, 4), "rc": t.rc,
             "timed_out": t.timed_out, "peak_rss": t.peak_rss, "peak_procs": t.peak_procs,
-            "samples": t.samples, "load1": os.getloadavg()[0], "valid": not problem,
+            "samples": t.samples, "cpu": t.cpu, "cpu_roles": t.cpu_roles,
+            "load1": os.getloadavg()[0], "valid": not problem,
             "problem": problem,
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra,
         }  # fmt: skip
@@ -378,7 +516,10 @@ class Bench:
                   if counts else "")  # fmt: skip
         print(f"  N={cell.n:<5} {cell.mode:14} {phase:6} #{cell.repeat + 1}  {t.wall:8.2f} s"
               f"  {rate:7.2f} art/s  peak {t.peak_rss / 2**20:7.0f} MiB ({t.peak_procs} procs)"
-              f"  load {rec['load1']:.1f}{status}{note}", flush=True)  # fmt: skip
+              f"  cpu {t.cpu:.1f} s  load {rec['load1']:.1f}{status}{note}", flush=True)  # fmt: skip
+        if t.cpu_roles and len(t.cpu_roles) > 1:
+            print("      cpu by process: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.cpu_roles.items()),
+                  flush=True)  # fmt: skip
         if counts and counts["failed"]:
             for e in extra.get("errors", [])[:3]:
                 print(f"      failed: {e}", flush=True)
@@ -410,8 +551,14 @@ class Bench:
             cmd.append("--no-prefect")
         if mode == "prefect-server":
             if self.server is None:
-                self.server = PrefectServer()
+                self.server = start_server(self.args.server)
             env["PREFECT_API_URL"] = self.server.url
+            server_kind = self.server.kind
+        else:
+            # `editorial run` uses a server on the configured port when one answers: point that
+            # at a closed port so "no server running" stays true whatever else runs here.
+            env["EDITORIAL_SERVER_PREFECT_PORT"] = str(_free_port())
+            server_kind = ""
         if self.args.workers:
             cmd += ["--workers", str(self.args.workers)]
         if self.args.formats:
@@ -423,7 +570,7 @@ class Bench:
             t = timed(cmd, env=env, log=logs / f"{mode}-{phase}-{cell.repeat}.log",
                       timeout=self.timeout(n))  # fmt: skip
             stats = stage_stats(out / "run-report.json")
-            self.record(cell, phase, t, articles=n, **stats)
+            self.record(cell, phase, t, articles=n, server=server_kind, **stats)
             if t.rc not in (0, 1) or t.timed_out:
                 break  # a crashed cold run leaves nothing meaningful to rerun
         shutil.rmtree(out, ignore_errors=True)
@@ -537,6 +684,7 @@ def summarise(records: list[dict[str, Any]]) -> dict[tuple[int, str, str], dict[
         out[key] = {
             "wall": statistics.median(walls), "min": min(walls), "max": max(walls),
             "runs": len(rows), "peak_rss": max(r["peak_rss"] for r in rows),
+            "cpu": statistics.median(r.get("cpu", 0.0) * n / r.get("articles", n) for r in rows),
             "extrapolated_from": rows[0].get("extrapolated_from"),
             "failed": max((r.get("counts") or {}).get("failed", 0) for r in rows),
             "load": [r["load1"] for r in rows], "rows": rows,
@@ -549,12 +697,12 @@ MODE_LABEL = {
     "naive-p2": "naive, two at a time (`xargs -P 2`, PDF only)",
     "core": "pure core: `editorial run --no-prefect` (all outputs)",
     "prefect": "`editorial run`, no server running (all outputs)",
-    "prefect-server": "`editorial run`, Prefect server running (all outputs)",
+    "prefect-server": "`editorial run`, `make serve` running (all outputs)",
 }
 
 
 def write_report(records: list[dict[str, Any]], fingerprint: str,
-                 server: PrefectServer | None) -> None:  # fmt: skip
+                 server: EditorialServe | PrefectServer | None) -> None:  # fmt: skip
     """BENCHMARKS.md from the records of this code version (the others are kept, not shown)."""
     mine = [r for r in records if r["fingerprint"] == fingerprint]
     s = summarise(mine)
@@ -574,7 +722,9 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
         f"- Python {m['python']}; {m['versions']}; {m['pandoc']}",
         f"- HarfBuzz subset library: {m['harfbuzz_subset']}",
         f"- code: commit {m['commit']}, fingerprint {fingerprint} (hash of editorial/, flows/, "
-        "templates/, config, bench harness)",
+        "templates/, config, bench harness)"
+        + (" — **measured with `--ignore-code-changes` while the code was being edited: the "
+           "rows may mix code versions**" if fingerprint == "live-tree" else ""),
     ]
     loads = [r["load1"] for r in mine]
     if loads:
@@ -584,8 +734,8 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
             "other work shared the cores and the times are inflated)"
         )
     lines += ["", "## Results", ""]
-    lines += ["| N | route | run | runs | wall | articles/s | vs naive | peak RSS (tree) |",
-              "|---:|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines += ["| N | route | run | runs | wall | articles/s | vs naive | CPU (tree) | peak RSS (tree) |",
+              "|---:|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for n in sizes:
         naive_cell = s.get((n, "naive", "pdf"))
         for mode in ALL_MODES:
@@ -602,10 +752,28 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
                     wall += f", {c['failed']} failed"
                 label = {"pdf": "", "cold": "cold", "rerun": "unchanged"}[phase]
                 rss = _fmt_mib(c["peak_rss"])
+                cpu = f"{c['cpu']:.1f} s" if c["cpu"] else "—"
                 lines.append(f"| {n:,} | {MODE_LABEL[mode]} | {label} | {c['runs']} | {wall} "
-                             f"| {rate:.2f} | {vs} | {rss} |")  # fmt: skip
+                             f"| {rate:.2f} | {vs} | {cpu} | {rss} |")  # fmt: skip
     lines += ["", "## Targets", "", "| measure | target | measured | met |", "|---|---|---|---|"]
     lines += targets(s)
+    lines += ["", "## CPU seconds by process (cold runs, median)", "",
+              "Sampled from /proc with the memory. On two cores every CPU-second the Prefect "
+              "server or the command itself spends is taken from the workers.", "",
+              "| N | route | wall | CPU total | by process |", "|---:|---|---:|---:|---|"]  # fmt: skip
+    for n in sizes:
+        for mode in ("naive", "core", "prefect", "prefect-server"):
+            c = s.get((n, mode, "pdf" if mode == "naive" else "cold"))
+            if not c or not c["rows"][0].get("cpu_roles"):
+                continue
+            names = sorted({k for r in c["rows"] for k in r.get("cpu_roles", {})})
+            parts = []
+            for name in names:
+                v = statistics.median(r.get("cpu_roles", {}).get(name, 0.0) for r in c["rows"])
+                if v >= 0.05:
+                    parts.append((v, name))
+            shown = ", ".join(f"{name} {v:.1f} s" for v, name in sorted(parts, reverse=True))
+            lines.append(f"| {n:,} | {mode} | {_fmt_s(c['wall'])} | {c['cpu']:.1f} s | {shown} |")
     lines += ["", "## Time per article by stage", "",
               "Median seconds per article inside the worker (from `run-report.json` of the cold "
               "runs; two workers run at once). `busy` is the sum over articles and stages divided "
@@ -714,9 +882,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=None, help="passed to `editorial run`")
     p.add_argument("--formats", default=None, help="passed to `editorial run` (default: all)")
     p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--server", choices=["serve", "prefect"], default="serve",
+                   help="for prefect-server: `editorial serve` (default) or a bare `prefect "
+                   "server start`")  # fmt: skip
     p.add_argument("--fresh", action="store_true", help="forget earlier results")
+    p.add_argument("--ignore-code-changes", action="store_true",
+                   help="keep measuring (and resuming) while the code changes under the run; "
+                   "the report then mixes code versions: for trying the harness, not for numbers")  # fmt: skip
     p.add_argument("--report-only", action="store_true", help="rewrite BENCHMARKS.md and stop")
     args = p.parse_args(argv)
+    global IGNORE_CODE_CHANGES
+    IGNORE_CODE_CHANGES = args.ignore_code_changes
     OUT.mkdir(parents=True, exist_ok=True)
     if args.fresh and RESULTS.exists():
         RESULTS.rename(RESULTS.with_suffix(f".{int(time.time())}.jsonl"))
