@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editorial.config import Settings
 from editorial.model import Article, Block, EntitySummary, Extraction, Quote, RenderedFile
@@ -74,13 +76,16 @@ def check_email_safe(html: str, article: Article) -> Tags:
     doc = parse(html)
     names = [t for t, _ in doc.tags]
     assert "script" not in names and "form" not in names and "iframe" not in names
-    assert "<script" not in html.lower() and "javascript:" not in html.lower()
+    assert "<script" not in html.lower()
     for tag, attrs in doc.tags:
         assert not [a for a in attrs if a.lower().startswith("on")], (tag, attrs)
         if tag == "link":
             assert "stylesheet" not in (attrs.get("rel") or ""), attrs
         if tag == "img":
             assert attrs.get("alt"), attrs
+        for name in ("href", "src"):
+            value = (attrs.get(name) or "").strip().lower()
+            assert not value.startswith(("javascript:", "data:", "vbscript:")), attrs
         if tag == "table":
             assert attrs.get("role") == "presentation", attrs
     html_attrs = dict(doc.tags[0][1]) if doc.tags[0][0] == "html" else {}
@@ -260,3 +265,36 @@ def test_eval_article_newsletter(path: Path) -> None:
     files = files_of(article, extraction, BASE)
     check_email_safe(files["newsletter.html"].data.decode(), article)
     check_eml(files["newsletter.eml"].data, article, BASE)
+
+
+def test_templates_use_only_their_context_fields() -> None:
+    import dataclasses
+    import re
+
+    from editorial.render.newsletter import NewsletterContext, PullQuote
+
+    fields = {f.name for f in dataclasses.fields(NewsletterContext)}
+    for template in ("newsletter.html", "newsletter.txt.j2"):
+        used = set(re.findall(r"ctx\.(\w+)", (ROOT / "templates" / template).read_text()))
+        assert used <= fields, (template, used - fields)
+    quote_fields = {f.name for f in dataclasses.fields(PullQuote)}
+    for template in ("newsletter.html", "newsletter.txt.j2"):
+        assert set(re.findall(r"quote\.(\w+)", (ROOT / "templates" / template).read_text())) <= quote_fields
+
+
+TEXT = st.lists(st.sampled_from(list("ab <>&\"'=/;:éà日😀") + ["<script>", "onload=", "javascript:", "</td>"]),
+                min_size=1, max_size=40).map("".join)
+
+
+@settings(max_examples=30, deadline=None)
+@given(title=TEXT, standfirst=TEXT, para=TEXT, quote=TEXT, speaker=TEXT)
+def test_random_text_never_becomes_markup(title: str, standfirst: str, para: str, quote: str, speaker: str) -> None:
+    article = make_article(title=title.strip() or "t", standfirst=standfirst, paragraphs=((para, para),))
+    ex = Extraction(language="en", quotes=(Quote(text=quote, speaker=speaker, start=0, end=1),))
+    files = files_of(article, ex)
+    html = files["newsletter.html"].data.decode()
+    check_email_safe(html, article)
+    doc = parse(html)
+    assert {t for t, _ in doc.tags} <= {"html", "head", "meta", "title", "style", "body", "div", "table", "tbody",
+                                       "tr", "td", "h1", "h2", "p", "a", "img", "b", "br", "span"}
+    check_eml(files["newsletter.eml"].data, article, DEFAULT)

@@ -369,3 +369,17 @@ def test_eval_article_social(path: Path) -> None:
         check_whole(data[name], article, extraction)
     if article.language == "fr":
         assert "À lire" in data["linkedin"][0]["text"]
+
+
+def test_templates_use_only_their_context_fields() -> None:
+    import dataclasses
+
+    fields = {f.name for f in dataclasses.fields(social.SocialMdContext)}
+    post_fields = {f.name for f in dataclasses.fields(social.Post)}
+    text = (ROOT / "templates" / "social.md.j2").read_text()
+    assert set(regex.findall(r"ctx\.(\w+)", text)) <= fields
+    assert set(regex.findall(r"post\.(\w+)", text)) <= post_fields
+    from editorial.render.cards import CardContext
+
+    card_fields = {f.name for f in dataclasses.fields(CardContext)}
+    assert set(regex.findall(r"ctx\.(\w+)", (ROOT / "templates" / "cards" / "quote.html").read_text())) <= card_fields
