@@ -29,6 +29,10 @@ def _init_faulty(settings: Settings, claims_dir: str = "") -> None:
     pipeline._claims_dir = claims_dir
     limit = settings.limits.worker_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    from editorial.extract.nlp import warm_up
+
+    warm_up(("en",))
+    import editorial.render.pdf  # noqa: F401
     from weasyprint.urls import FatalURLFetchingError
 
     from editorial.render import fetcher

@@ -61,7 +61,7 @@ def test_hard_deadline_kills_only_the_runaway_worker(tmp_path: Path) -> None:
     the job fails with `timeout`; the jobs beside it are run again, not blamed."""
     sources = _sources(tmp_path / "src", "hang")
     s = settings()
-    s = s.model_copy(update={"limits": s.limits.model_copy(update={"job_timeout": 8.0})})
+    s = s.model_copy(update={"limits": s.limits.model_copy(update={"job_timeout": 20.0})})
     started = time.monotonic()
     with FaultyPool(2, s) as pool:
         out = _run(pool, sources)
