@@ -212,13 +212,21 @@ _DATELINE = regex.compile(
 )
 
 
+# A picture credit or caption label that ingest may leave in a lead: "Image: NASA/Bill Ingalls."
+_CREDIT = regex.compile(r"^(?:image|photo|picture|credit|crédit|source|illustration|video|vidéo)\s*:", regex.I)
+
+
 def lead_text(article: Article) -> str:
-    """The standfirst, or else the first body paragraph, without a dateline."""
+    """The standfirst, or else the first body paragraph, without a dateline or picture credits."""
     lead = clean(article.standfirst)
     if not lead:
         first = next((b.text for b in article.body if b.kind == "paragraph" and b.text.strip()), "")
         lead = clean(first)
-    return strip_dateline(lead)
+    return " ".join(s for s in sentences(strip_dateline(lead)) if not is_credit(s))
+
+
+def is_credit(sentence: str) -> bool:
+    return bool(_CREDIT.match(sentence))
 
 
 def strip_dateline(text: str) -> str:

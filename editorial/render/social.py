@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 import regex
@@ -27,6 +28,7 @@ from editorial.render.posttext import (
     fit_words,
     hashtags,
     hook_text,
+    is_credit,
     lead_text,
     sentences,
     strip_dateline,
@@ -93,9 +95,8 @@ class SocialMdContext:
 def material(article: Article, extraction: Extraction, settings: Settings) -> Material:
     hook = hook_text(article)
     quotes = tuple((q.text, q.speaker) for q in strongest_quotes(extraction, 4))
-    more = tuple(
-        s for s in (strip_dateline(s) for s in summary_sentences(article, LINKEDIN_MORE_WORDS)) if s not in hook
-    )
+    lead = (strip_dateline(s) for s in summary_sentences(article, LINKEDIN_MORE_WORDS))
+    more = tuple(s for s in lead if s not in hook and not is_credit(s))
     return Material(
         language=article.language,
         slug=article.slug,
@@ -152,8 +153,12 @@ def thread(p: Platform, m: Material, link: str) -> list[str]:
     def fits(text: str) -> bool:
         return p.fits(text + NUMBER_RESERVE)
 
-    tail = _tail(link, m.tags[: p.max_tags])
-    first = fit_sentences(m.hook, lambda h: fits(_join(h, tail)))
+    first, tail = "", ""
+    for n in range(min(p.max_tags, len(m.tags)), -1, -1):  # fewer tags before a cut hook
+        tail = _tail(link, m.tags[:n])
+        first = fit_sentences(m.hook, partial(_fits_with, fits, tail))
+        if first:
+            break
     if not first:
         tail = _tail(link, ())
         first = fit_text(m.hook, lambda h: fits(_join(h, tail)))
@@ -169,6 +174,10 @@ def thread(p: Platform, m: Material, link: str) -> list[str]:
     if len(posts) < 2:
         return [one]
     return [f"{text} {i}/{len(posts)}" for i, text in enumerate(posts, 1)]
+
+
+def _fits_with(fits: Callable[[str], bool], tail: str, head: str) -> bool:
+    return fits(_join(head, tail))
 
 
 def _pack(parts: list[str], fits: Callable[[str], bool]) -> list[str]:
