@@ -33,24 +33,47 @@ _lock = threading.Lock()
 
 
 def _fail(path: Path, exc: OSError) -> StoreError:
-    reason = "disk full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
-    return StoreError(f"cannot write {path}: {reason}")
+    where = (
+        exc.filename if isinstance(exc.filename, str) and _TMP_PREFIX not in exc.filename else path
+    )
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return StoreError(f"disk full writing {where}")
+    return StoreError(f"cannot write {where}: {exc.strerror or exc}")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    """Write `data` to `path` through a temporary file, fsync and a rename: `path` holds either
+    its old bytes or the new ones, and no temporary file survives a failure (full disk)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=_TMP_PREFIX, dir=path.parent)
+    except OSError as exc:
+        raise _fail(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        _fsync_dir(path.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise _fail(path, exc) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: not every file system allows it)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -104,10 +127,15 @@ def publish(
 
     With `keep_previous`, files of the previous version that this run did not produce (formats
     not asked for) are carried over."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / slug
-    with _lock:
-        staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{slug}-", dir=out_dir))
+    if not slug or slug.startswith(".") or "/" in slug or "\\" in slug or len(slug.encode()) > 200:
+        raise StoreError(f"refusing an unsafe output folder name: {slug[:80]!r}")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with _lock:
+            staging = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{slug[:100]}-", dir=out_dir))
+    except OSError as exc:
+        raise _fail(final, exc) from exc
     try:
         names = []
         for f in files:
@@ -115,7 +143,11 @@ def publish(
             if not target.resolve().is_relative_to(staging.resolve()):
                 raise StoreError(f"refusing to write outside the article folder: {f.name}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(f.data)
+            try:
+                target.write_bytes(f.data)
+            except OSError as exc:
+                exc.filename = exc.filename or str(target)
+                raise
             names.append(f.name)
         if keep_previous and final.is_dir():
             for old in final.rglob("*"):
@@ -136,10 +168,13 @@ def publish(
                     shutil.rmtree(old)
                 os.replace(final, old)
             os.replace(staging, final)
+            _fsync_dir(out_dir)
             shutil.rmtree(old, ignore_errors=True)
         return tuple(names)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc.filename, str) and exc.filename.startswith(str(staging)):
+            exc.filename = str(final) + exc.filename[len(str(staging)) :]  # name the real file
         raise _fail(final, exc) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
