@@ -87,7 +87,7 @@ def fit_sentences(text: str, fits: Callable[[str], bool]) -> str:
 
 def fit_words(text: str, fits: Callable[[str], bool]) -> str:
     """Whole leading words plus an ellipsis for which `fits` holds, never cut inside a quotation;
-    the text itself if it fits; "" if nothing does."""
+    the text itself if it fits; when not even the first word fits, its leading characters."""
     text = clean(text)
     if fits(text):
         return text
@@ -98,6 +98,21 @@ def fit_words(text: str, fits: Callable[[str], bool]) -> str:
     while lo <= hi:  # the longest balanced cut that fits (fitting is monotonic in length)
         mid = (lo + hi) // 2
         candidate = _cut(words, cuts[mid])
+        if fits(candidate):
+            best, lo = candidate, mid + 1
+        else:
+            hi = mid - 1
+    return best or fit_graphemes(words[0], fits)
+
+
+def fit_graphemes(text: str, fits: Callable[[str], bool]) -> str:
+    """Last resort for a "word" longer than the whole budget (a URL, text without spaces such as
+    Chinese): leading grapheme clusters plus an ellipsis; "" if not even one fits."""
+    clusters = regex.findall(r"\X", text)
+    lo, hi, best = 1, len(clusters) - 1, ""
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        candidate = "".join(clusters[:mid]) + ELLIPSIS
         if fits(candidate):
             best, lo = candidate, mid + 1
         else:
