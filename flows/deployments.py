@@ -54,7 +54,11 @@ def _scheduled_kwargs(settings: Settings, out_dir: str) -> dict[str, Any]:
 def _manual_kwargs(settings: Settings) -> dict[str, Any]:
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
+    from flows.params import ArticleRequest
+
     return dict(
+        # The form opens filled in with the defaults (every output selected).
+        parameters={"request": ArticleRequest().model_dump(mode="json")},
         concurrency_limit=ConcurrencyLimitConfig(
             limit=max(1, settings.server.manual_concurrency),
             collision_strategy=ConcurrencyLimitStrategy.ENQUEUE,

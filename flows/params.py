@@ -68,7 +68,7 @@ class ArticleRequest(BaseModel):
         examples=[SAMPLE_ARTICLE],
     )
     outputs: list[Format] = Field(
-        default_factory=lambda: list(ALL_FORMATS),
+        default=list(ALL_FORMATS),  # a default (not a factory) so the form shows it selected
         title="Outputs",
         description="Which outputs to produce: pdf (report), newsletter, social (posts and cards).",
         min_length=1,

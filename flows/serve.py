@@ -7,7 +7,9 @@ before the server, or the runner hangs talking to a server that is gone):
    when `/api/health` answers;
 2. the download app (`python -m editorial.web`), ready when its `/health` answers;
 3. the deployments (`python -m flows.deployments serve`, `pause_on_shutdown=False` so the
-   schedule survives a restart), ready when both deployments exist on the server.
+   schedule survives a restart), ready when both deployments exist on the server;
+4. a warm task worker (`python -m flows.taskworker`): a batch, scheduled or from
+   `editorial run`, hands its articles to its pool (models already loaded).
 
 Each child runs in its own session, so Ctrl-C reaches only this process, which then stops
 them in order. Their output goes to `<PREFECT_HOME>/logs/*.log`.
@@ -186,7 +188,7 @@ def serve(
     on_ready: Callable[[Urls], None] | None = None,
     stop_when: Callable[[], bool] | None = None,
 ) -> int:
-    """Start the three services, print where they are, run until Ctrl-C or SIGTERM.
+    """Start the services, print where they are, run until Ctrl-C or SIGTERM.
 
     Returns 0 after a clean stop, 1 when a service failed to start or died. `on_ready` and
     `stop_when` are for tests (called once ready; polled every second)."""
@@ -229,10 +231,22 @@ def serve(
         runner = services.start(
             "deployments",
             [sys.executable, "-m", "flows.deployments", "serve", "--out", str(out)],
-            {**env, OUTPUT_DIR_ENV: str(out), DOWNLOAD_URL_ENV: u.download},
+            # INFO: the runs' logs are what an editor reads in the UI.
+            {
+                **env,
+                OUTPUT_DIR_ENV: str(out),
+                DOWNLOAD_URL_ENV: u.download,
+                "PREFECT_LOGGING_LEVEL": "INFO",
+            },  # fmt: skip
             stop_signal=signal.SIGINT,
         )
         services.wait_until(runner, _deployments_ready(u.api, headers), 90)
+        services.start(
+            "task-worker",
+            [sys.executable, "-m", "flows.taskworker"],
+            {**env, "EDITORIAL_SERVER_WORKERS": str(settings.server.workers)},
+            stop_signal=signal.SIGINT,
+        )
         took = time.monotonic() - t0
         print(
             f"Ready in {took:.1f} s.\n"
@@ -240,8 +254,9 @@ def serve(
             f"  Downloads:    {u.download}   (serving {out})\n"
             f"  Deployments:  publish-sources/scheduled (cron {settings.schedule.cron!r}, "
             f"{settings.schedule.timezone}), publish-article/manual\n"
+            f"  Task worker:  {settings.server.workers} warm worker process(es) for batches\n"
             f"  Logs:         {services.log_dir}/\n"
-            "Ctrl-C stops all three.",
+            "Ctrl-C stops them all.",
             flush=True,
         )
         if on_ready:
@@ -259,7 +274,8 @@ def serve(
         return 1
     finally:
         if services.children:
-            print("Stopping the deployments, the download app, then the server...", flush=True)
+            print("Stopping the task worker, the deployments, the download app, then the "
+                  "server...", flush=True)  # fmt: skip
         services.stop()
         for s, handler in old.items():
             signal.signal(s, handler)

@@ -76,7 +76,7 @@ def start_serve(tmp: Path) -> Served:
                                 stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     served = Served(proc, f"http://127.0.0.1:{pport}", f"http://127.0.0.1:{pport}/api",
                     f"http://127.0.0.1:{dport}", home, out, log, 0.0)  # fmt: skip
-    while "Ctrl-C stops all three" not in served.output():
+    while "Ctrl-C stops them all" not in served.output():
         if proc.poll() is not None or time.monotonic() - t0 > START_TIMEOUT:
             stop_serve(served)
             pytest.fail(f"editorial serve did not start:\n{served.output()}")
@@ -117,7 +117,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         if _Shared.users == 0:
             s, _Shared.served = _Shared.served, None
             assert stop_serve(s) == 0, s.output()
-            assert "Stopping the deployments" in s.output()
+            assert "Stopping the task worker, the deployments" in s.output()
             for url in (s.ui, s.download):
                 with pytest.raises(httpx.TransportError):
                     httpx.get(url, timeout=2)
