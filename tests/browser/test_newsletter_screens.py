@@ -17,8 +17,14 @@ from editorial.render.newsletter import render_newsletter
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 SHOTS = Path("/tmp")
 
 pytestmark = [
@@ -92,9 +98,14 @@ def test_newsletter_renders(newsletter_dir: Path, browser, width: int, scheme: s
     assert metrics["preheader"] == 0, metrics
     assert metrics["image"] > 0, "the report preview loads"
     if scheme == "dark":
-        assert metrics["background"] == "rgb(13, 17, 23)" and metrics["card"] == "rgb(22, 27, 34)", metrics
+        assert (
+            metrics["background"] == "rgb(13, 17, 23)" and metrics["card"] == "rgb(22, 27, 34)"
+        ), metrics
         assert metrics["title"] == "rgb(230, 233, 239)", metrics
     else:
-        assert metrics["background"] == "rgb(238, 240, 243)" and metrics["card"] == "rgb(255, 255, 255)", metrics
+        assert (
+            metrics["background"] == "rgb(238, 240, 243)"
+            and metrics["card"] == "rgb(255, 255, 255)"
+        ), metrics
     if width == 375:
         assert metrics["container"] == width, "the container fills a phone screen"
