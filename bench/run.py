@@ -154,7 +154,10 @@ def role(pid: int, root: int) -> str:
     for name in ("pandoc", "weasyprint"):
         if name in cmd.split(" ", 1)[0] or f"/{name} " in cmd:
             return name
-    return Path(cmd.split(" ", 1)[0]).name or "other"
+    words = cmd.split()
+    if "-m" in words[:-1]:
+        return words[words.index("-m") + 1]  # python -m flows.taskworker
+    return Path(words[0]).name if words else "other"
 
 
 class TreeSampler(threading.Thread):
@@ -164,12 +167,15 @@ class TreeSampler(threading.Thread):
     RSS summed over processes counts shared pages once per process: an upper bound. CPU by
     role misses each process's last interval (and processes shorter than one)."""
 
-    def __init__(self, root: int, interval: float = 0.05) -> None:
+    def __init__(self, root: int, interval: float = 0.05, *, baseline: bool = False) -> None:
         super().__init__(daemon=True)
         self.root, self.interval = root, interval
         self.peak, self.peak_procs, self.samples = 0, 0, 0
         self.cpu: dict[int, float] = {}
         self.roles: dict[int, str] = {}
+        # baseline: count only CPU spent from now on (a long-running tree such as the server)
+        self.base: dict[int, float] = {pid: cpu for pid, (_, cpu) in tree(root).items()} \
+            if baseline else {}  # fmt: skip
         self._halt = threading.Event()
 
     def run(self) -> None:
@@ -195,7 +201,8 @@ class TreeSampler(threading.Thread):
     def cpu_by_role(self) -> dict[str, float]:
         out: dict[str, float] = {}
         for pid, cpu in self.cpu.items():
-            out[self.roles[pid]] = out.get(self.roles[pid], 0.0) + cpu
+            used = cpu - self.base.get(pid, 0.0)
+            out[self.roles[pid]] = out.get(self.roles[pid], 0.0) + used
         return {k: round(v, 2) for k, v in sorted(out.items(), key=lambda kv: -kv[1])}
 
 
@@ -210,13 +217,19 @@ class Timed:
     timed_out: bool = False
     cpu: float = 0.0  # CPU seconds of the whole tree
     cpu_roles: dict[str, float] = field(default_factory=dict)
+    server_cpu_roles: dict[str, float] = field(default_factory=dict)  # the running server's tree
+    server_peak_rss: int = 0
 
 
 _current: subprocess.Popen[bytes] | None = None
 
 
-def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float) -> Timed:
-    """Run `cmd` in its own session; wall time and peak tree RSS; output to `log`."""
+def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float,
+          also: int | None = None) -> Timed:  # fmt: skip
+    """Run `cmd` in its own session; wall time and peak tree RSS; output to `log`.
+
+    `also`: the pid of a running server whose tree does the work for the command (its task
+    workers): its CPU and peak RSS during the run are reported separately."""
     global _current
     log.parent.mkdir(parents=True, exist_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -227,6 +240,9 @@ def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float) -> 
         _current = proc
         sampler = TreeSampler(proc.pid)
         sampler.start()
+        server = TreeSampler(also, baseline=True) if also else None
+        if server:
+            server.start()
         timed_out = False
         try:
             rc = proc.wait(timeout=timeout)
@@ -236,6 +252,8 @@ def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float) -> 
             rc = proc.wait()
         wall = time.perf_counter() - t0
         sampler.stop()
+        if server:
+            server.stop()
         _current = None
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -244,7 +262,9 @@ def timed(cmd: list[str], *, env: dict[str, str], log: Path, timeout: float) -> 
     # sampled sum is the better total then.
     cpu = max(reaped, sum(roles.values()))
     return Timed(wall, rc, sampler.peak, sampler.peak_procs, sampler.samples, log, timed_out,
-                 cpu=round(cpu, 2), cpu_roles=roles)  # fmt: skip
+                 cpu=round(cpu, 2), cpu_roles=roles,
+                 server_cpu_roles=server.cpu_by_role() if server else {},
+                 server_peak_rss=server.peak if server else 0)  # fmt: skip
 
 
 def kill_group(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
@@ -357,12 +377,20 @@ class EditorialServe:
               flush=True)  # fmt: skip
 
     def _wait_for_task_workers(self, deadline: float) -> None:
-        """serve says Ready before its task workers have loaded their models: wait for one."""
+        """serve says Ready before its task workers have loaded their models: wait for one.
+
+        The server has CSRF protection on (flows/serve.py), so a POST needs a token first."""
         body = json.dumps({"task_worker_filter": {"task_keys": []}}).encode()
+        client = f"bench-{os.getpid()}"
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                headers = {"Content-Type": "application/json"}
+                with urllib.request.urlopen(f"{self.url}/csrf-token?client={client}",
+                                            timeout=5) as r:  # fmt: skip
+                    token = json.loads(r.read())["token"]
+                headers |= {"Prefect-Csrf-Token": token, "Prefect-Csrf-Client": client}
                 req = urllib.request.Request(self.url + "/task_workers/filter", data=body,
-                                             headers={"Content-Type": "application/json"})  # fmt: skip
+                                             headers=headers)  # fmt: skip
                 with urllib.request.urlopen(req, timeout=5) as r:
                     if json.loads(r.read()):
                         return
@@ -503,6 +531,7 @@ class Bench:
             "repeat": cell.repeat, "wall": round(t.wall, 4), "rc": t.rc,
             "timed_out": t.timed_out, "peak_rss": t.peak_rss, "peak_procs": t.peak_procs,
             "samples": t.samples, "cpu": t.cpu, "cpu_roles": t.cpu_roles,
+            "server_cpu_roles": t.server_cpu_roles, "server_peak_rss": t.server_peak_rss,
             "load1": os.getloadavg()[0], "valid": not problem,
             "problem": problem,
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **extra,
@@ -520,6 +549,10 @@ class Bench:
         if t.cpu_roles and len(t.cpu_roles) > 1:
             print("      cpu by process: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.cpu_roles.items()),
                   flush=True)  # fmt: skip
+        if t.server_cpu_roles:
+            print("      and in the running server's tree: "
+                  + ", ".join(f"{k} {v:.1f} s" for k, v in t.server_cpu_roles.items() if v >= 0.05)
+                  + f"; its peak RSS {t.server_peak_rss / 2**20:.0f} MiB", flush=True)  # fmt: skip
         if counts and counts["failed"]:
             for e in extra.get("errors", [])[:3]:
                 print(f"      failed: {e}", flush=True)
@@ -553,6 +586,10 @@ class Bench:
             if self.server is None:
                 self.server = start_server(self.args.server)
             env["PREFECT_API_URL"] = self.server.url
+            # The same PREFECT_HOME as the server's task worker: `.delay()` stores the task's
+            # parameters in the client's local storage and the worker reads them from its own
+            # (with two homes the worker fails and `editorial run` waits forever).
+            env["PREFECT_HOME"] = str(self.server.home)
             server_kind = self.server.kind
         else:
             # `editorial run` uses a server on the configured port when one answers: point that
@@ -568,7 +605,9 @@ class Bench:
         cmd += ["--out", str(out)]
         for phase in ("cold", "rerun"):
             t = timed(cmd, env=env, log=logs / f"{mode}-{phase}-{cell.repeat}.log",
-                      timeout=self.timeout(n))  # fmt: skip
+                      timeout=self.timeout(n),
+                      also=self.server.proc.pid if mode == "prefect-server" and self.server
+                      else None)  # fmt: skip
             stats = stage_stats(out / "run-report.json")
             self.record(cell, phase, t, articles=n, server=server_kind, **stats)
             if t.rc not in (0, 1) or t.timed_out:
@@ -685,6 +724,7 @@ def summarise(records: list[dict[str, Any]]) -> dict[tuple[int, str, str], dict[
             "wall": statistics.median(walls), "min": min(walls), "max": max(walls),
             "runs": len(rows), "peak_rss": max(r["peak_rss"] for r in rows),
             "cpu": statistics.median(r.get("cpu", 0.0) * n / r.get("articles", n) for r in rows),
+            "server_peak_rss": max(r.get("server_peak_rss", 0) for r in rows),
             "extrapolated_from": rows[0].get("extrapolated_from"),
             "failed": max((r.get("counts") or {}).get("failed", 0) for r in rows),
             "load": [r["load1"] for r in rows], "rows": rows,
@@ -752,6 +792,8 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
                     wall += f", {c['failed']} failed"
                 label = {"pdf": "", "cold": "cold", "rerun": "unchanged"}[phase]
                 rss = _fmt_mib(c["peak_rss"])
+                if c["server_peak_rss"]:
+                    rss += f" (+ serve {_fmt_mib(c['server_peak_rss'])})"
                 cpu = f"{c['cpu']:.1f} s" if c["cpu"] else "—"
                 lines.append(f"| {n:,} | {MODE_LABEL[mode]} | {label} | {c['runs']} | {wall} "
                              f"| {rate:.2f} | {vs} | {cpu} | {rss} |")  # fmt: skip
@@ -773,6 +815,12 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
                 if v >= 0.05:
                     parts.append((v, name))
             shown = ", ".join(f"{name} {v:.1f} s" for v, name in sorted(parts, reverse=True))
+            served = sorted({k for r in c["rows"] for k in r.get("server_cpu_roles", {})})
+            if served:
+                in_serve = [(statistics.median(r.get("server_cpu_roles", {}).get(k, 0.0)
+                                               for r in c["rows"]), k) for k in served]  # fmt: skip
+                shown += "; in `make serve`: " + ", ".join(
+                    f"{k} {v:.1f} s" for v, k in sorted(in_serve, reverse=True) if v >= 0.05)
             lines.append(f"| {n:,} | {mode} | {_fmt_s(c['wall'])} | {c['cpu']:.1f} s | {shown} |")
     lines += ["", "## Time per article by stage", "",
               "Median seconds per article inside the worker (from `run-report.json` of the cold "
