@@ -125,7 +125,9 @@ def overflow(document: Any) -> list[str]:
     rects = text_rects(document)
     for zone, text, (left, top, right, bottom) in rects:
         if left < -0.5 or top < -0.5 or right > width + 0.5 or bottom > height + 0.5:
-            problems.append(f"{zone}: {text[:30]!r} off the card at ({left:.0f},{top:.0f})-({right:.0f},{bottom:.0f})")
+            problems.append(
+                f"{zone}: {text[:30]!r} off the card at ({left:.0f},{top:.0f})-({right:.0f},{bottom:.0f})"
+            )
     extents = zone_extents(rects)
     order = [z for z in ("brand", "main", "foot") if z in extents]
     for upper, lower in zip(order, order[1:], strict=False):
@@ -150,7 +152,9 @@ def centred(ctx: CardContext, document: Any) -> tuple[CardContext, Any]:
     if "main" not in extents:
         return ctx, document
     top, bottom = extents["main"]
-    floor = extents["foot"][0] - ZONE_GAP[("main", "foot")] if "foot" in extents else ctx.height - 52
+    floor = (
+        extents["foot"][0] - ZONE_GAP[("main", "foot")] if "foot" in extents else ctx.height - 52
+    )
     offset = int((floor - bottom) / 2)
     if offset < 4:
         return ctx, document
@@ -256,11 +260,23 @@ def lay_out_cards(article: Article, extraction: Extraction, *, settings: Setting
         laid: list[tuple[Shape, CardContext, Any]] = []
         for shape in SHAPES:
 
-            def make(size: int, shape: Shape = shape, quote: str = quote, speaker: str = speaker,
-                     shown_title: str = shown_title) -> CardContext:
+            def make(
+                size: int,
+                shape: Shape = shape,
+                quote: str = quote,
+                speaker: str = speaker,
+                shown_title: str = shown_title,
+            ) -> CardContext:
                 return CardContext(
-                    width=shape.width, height=shape.height, font_size=size, language=article.language,
-                    quote=quote, speaker=speaker, title=shown_title, brand=brand, words=table,
+                    width=shape.width,
+                    height=shape.height,
+                    font_size=size,
+                    language=article.language,
+                    quote=quote,
+                    speaker=speaker,
+                    title=shown_title,
+                    brand=brand,
+                    words=table,
                 )
 
             found = fitted(make, shape, quote or shown_title)

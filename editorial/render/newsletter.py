@@ -34,11 +34,28 @@ PREHEADER_CHARS = 140
 PULL_QUOTES = 3
 
 # Inline HTML from the article may keep only these: text-level semantics and safe links.
-ALLOWED_TAGS = {"a", "abbr", "b", "br", "cite", "code", "em", "i", "q", "s", "small", "strong", "sub", "sup"}
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "br",
+    "cite",
+    "code",
+    "em",
+    "i",
+    "q",
+    "s",
+    "small",
+    "strong",
+    "sub",
+    "sup",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 
-_INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False, keep_link_tags=False)
+_INLINER = css_inline.CSSInliner(
+    keep_at_rules=True, load_remote_stylesheets=False, keep_link_tags=False
+)
 
 
 def sanitize(html: str) -> Markup:
@@ -107,7 +124,9 @@ def preheader(article: Article) -> str:
     """The standfirst (or the first sentence), cut to whole sentences or words for inbox previews."""
     source = clean(article.standfirst)
     if not source:
-        first = strip_dateline(clean(next((b.text for b in article.body if b.kind == "paragraph"), "")))
+        first = strip_dateline(
+            clean(next((b.text for b in article.body if b.kind == "paragraph"), ""))
+        )
         source = (sentences(first) or [""])[0]
     return fit_text(source, lambda t: len(t) <= PREHEADER_CHARS) if source else clean(article.title)
 
@@ -117,7 +136,11 @@ class OverSize(RenderError):
 
 
 def context(
-    article: Article, extraction: Extraction, settings: Settings, *, summary_words: int | None = None
+    article: Article,
+    extraction: Extraction,
+    settings: Settings,
+    *,
+    summary_words: int | None = None,
 ) -> NewsletterContext:
     base = settings.brand.url
     utm = bool(base)
@@ -133,12 +156,11 @@ def context(
         preheader=preheader(article),
         summary_html=summary_html,
         summary_text=summary_text,
-        quotes=tuple(
-            PullQuote(quoted(q.text, article.language), q.speaker)
-            for q in quotes
-        ),
+        quotes=tuple(PullQuote(quoted(q.text, article.language), q.speaker) for q in quotes),
         article_url=_tracked(article_link(article, base), article.slug, utm),
-        report_url=_tracked(published_url(base, article.slug, "report.pdf") or "report.pdf", article.slug, utm),
+        report_url=_tracked(
+            published_url(base, article.slug, "report.pdf") or "report.pdf", article.slug, utm
+        ),
         preview_url=published_url(base, article.slug, "report.png") or "report.png",
         preview_alt=table["newsletter.preview_alt"].replace("{title}", title),
         brand_name=settings.brand.name,
@@ -159,7 +181,9 @@ def escape_attribute_brackets(html: str) -> str:
     (valid HTML), but a bare "<script>" in an alt text trips mail filters and naive scanners."""
 
     def fix_tag(tag: regex.Match[str]) -> str:
-        return _QUOTED.sub(lambda v: v.group(0).replace("<", "&lt;").replace(">", "&gt;"), tag.group(0))
+        return _QUOTED.sub(
+            lambda v: v.group(0).replace("<", "&lt;").replace(">", "&gt;"), tag.group(0)
+        )
 
     return _TAG.sub(fix_tag, html)
 
@@ -172,7 +196,9 @@ def newsletter_html(ctx: NewsletterContext) -> str:
         raise RenderError(f"CSS inlining failed: {exc}") from exc
     # css-inline puts the kept @media rules first in <head>: the charset must stay in the first
     # 1024 bytes for browsers that open the .html file.
-    html = html.replace('<meta charset="utf-8">', "", 1).replace("<head>", '<head><meta charset="utf-8">', 1)
+    html = html.replace('<meta charset="utf-8">', "", 1).replace(
+        "<head>", '<head><meta charset="utf-8">', 1
+    )
     html = escape_attribute_brackets(html)
     if not html.lstrip().lower().startswith("<!doctype"):
         html = "<!DOCTYPE html>\n" + html

@@ -19,7 +19,9 @@ _ABBREVIATIONS = frozenset(
     "mme mlle mm pr ste vol pp fig ca approx jan feb apr jun jul aug "
     "sep sept oct nov dec av bd".split()
 )
-_BOUNDARY = regex.compile(r"""(?<=[.!?…])(?:[\u00a0\u202f ]?[»"”’)\]])*(\s+)(?=[«"“‘(\[¿¡]?\s?[\p{Lu}\p{N}])""")
+_BOUNDARY = regex.compile(
+    r"""(?<=[.!?…])(?:[\u00a0\u202f ]?[»"”’)\]])*(\s+)(?=[«"“‘(\[¿¡]?\s?[\p{Lu}\p{N}])"""
+)
 _SPACE = regex.compile(r"[^\S\u00a0\u202f\u2007]+")  # no-break spaces are kept
 _FRENCH_BEFORE = regex.compile(r"[ \u00a0]+(?=[!?;:»])")
 _FRENCH_AFTER = regex.compile(r"(?<=«)[ \u00a0]+")
@@ -228,7 +230,9 @@ _DATELINE = regex.compile(
 
 
 # A picture credit or caption label that ingest may leave in a lead: "Image: NASA/Bill Ingalls."
-_CREDIT = regex.compile(r"^(?:image|photo|picture|credit|crédit|source|illustration|video|vidéo)\s*:", regex.I)
+_CREDIT = regex.compile(
+    r"^(?:image|photo|picture|credit|crédit|source|illustration|video|vidéo)\s*:", regex.I
+)
 
 
 def lead_text(article: Article) -> str:

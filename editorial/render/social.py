@@ -242,7 +242,9 @@ def bluesky_display(url: str) -> str:
     return shown
 
 
-def bluesky_facets(text: str, shown: str, uri: str, tags: tuple[str, ...]) -> tuple[dict[str, object], ...]:
+def bluesky_facets(
+    text: str, shown: str, uri: str, tags: tuple[str, ...]
+) -> tuple[dict[str, object], ...]:
     """Link and tag facets with UTF-8 byte offsets, as app.bsky.richtext.facet expects."""
     data = text.encode("utf-8")
     facets: list[dict[str, object]] = []
@@ -268,10 +270,18 @@ def bluesky_embed(m: Material, link: str, card: str, alt: str) -> dict[str, obje
     if link:
         return {
             "$type": "app.bsky.embed.external",
-            "external": {"uri": link, "title": m.title, "description": m.description, "thumb": card},
+            "external": {
+                "uri": link,
+                "title": m.title,
+                "description": m.description,
+                "thumb": card,
+            },
         }
     ratio = {"width": cards.LANDSCAPE.width, "height": cards.LANDSCAPE.height}
-    return {"$type": "app.bsky.embed.images", "images": [{"image": card, "alt": alt, "aspectRatio": ratio}]}
+    return {
+        "$type": "app.bsky.embed.images",
+        "images": [{"image": card, "alt": alt, "aspectRatio": ratio}],
+    }
 
 
 def _facet(span: tuple[int, int], feature: dict[str, str]) -> dict[str, object]:
@@ -281,9 +291,7 @@ def _facet(span: tuple[int, int], feature: dict[str, str]) -> dict[str, object]:
 # ---------------------------------------------------------------- posts per platform
 
 
-def platform_posts(
-    p: Platform, m: Material, *, card: str, alt: str, label: str
-) -> list[Post]:
+def platform_posts(p: Platform, m: Material, *, card: str, alt: str, label: str) -> list[Post]:
     link = m.link_for(p.name)
     shown = bluesky_display(link) if p.name == "bluesky" and link else link
     if p.name == "linkedin":
@@ -312,7 +320,9 @@ def platform_posts(
     return posts
 
 
-def all_posts(m: Material, settings: Settings, card_alt: str, language: Language) -> dict[str, list[Post]]:
+def all_posts(
+    m: Material, settings: Settings, card_alt: str, language: Language
+) -> dict[str, list[Post]]:
     table = words(language)
     shapes = {"threads": cards.SQUARE}
     out: dict[str, list[Post]] = {}
@@ -353,12 +363,22 @@ def social_csv(posts: dict[str, list[Post]]) -> bytes:
         for i, post in enumerate(thread_posts, 1):
             position = f"{i}/{len(thread_posts)}" if len(thread_posts) > 1 else ""
             writer.writerow(
-                (name, post.text, post.link, post.card, post.alt, position, " ".join(f"#{t}" for t in post.hashtags))
+                (
+                    name,
+                    post.text,
+                    post.link,
+                    post.card,
+                    post.alt,
+                    position,
+                    " ".join(f"#{t}" for t in post.hashtags),
+                )
             )
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet tools read UTF-8
 
 
-def social_md(article: Article, posts: dict[str, list[Post]], settings: Settings, link: str) -> bytes:
+def social_md(
+    article: Article, posts: dict[str, list[Post]], settings: Settings, link: str
+) -> bytes:
     table = platforms(settings)
     ctx = SocialMdContext(
         title=article.title,
@@ -381,7 +401,11 @@ def render_social(
     posts = all_posts(m, settings, card_set.alt, article.language)
     return (
         RenderedFile(name="social.json", data=social_json(posts), media_type="application/json"),
-        RenderedFile(name="social.md", data=social_md(article, posts, settings, m.link), media_type="text/markdown"),
+        RenderedFile(
+            name="social.md",
+            data=social_md(article, posts, settings, m.link),
+            media_type="text/markdown",
+        ),
         RenderedFile(name="social.csv", data=social_csv(posts), media_type="text/csv"),
         *card_set.files,
     )
