@@ -372,9 +372,21 @@ class EditorialServe:
             time.sleep(0.25)
         if "taskworker" in (ROOT / "flows" / "serve.py").read_text("utf-8"):
             self._wait_for_task_workers(deadline)
+        self._wait_until_idle(deadline)
         self.started_in = time.perf_counter() - t0
         print(f"  editorial serve ready after {self.started_in:.1f} s (API {self.url})",
               flush=True)  # fmt: skip
+
+    def _wait_until_idle(self, deadline: float) -> None:
+        """Until the serve tree has used under 0.2 CPU-s in each of 3 seconds in a row: a task
+        worker registers before its pool has loaded the models, and `make serve` running
+        means warm workers."""
+        quiet, last = 0, sum(cpu for _, cpu in tree(self.proc.pid).values())
+        while quiet < 3 and time.monotonic() < deadline:
+            time.sleep(1.0)
+            now = sum(cpu for _, cpu in tree(self.proc.pid).values())
+            quiet = quiet + 1 if now - last < 0.2 else 0
+            last = now
 
     def _wait_for_task_workers(self, deadline: float) -> None:
         """serve says Ready before its task workers have loaded their models: wait for one.
