@@ -361,7 +361,6 @@ def hostile_batch(goods: Goods, listener: Listener, tmp_path_factory: pytest.Tem
     """Every file case in ONE batch through the real pool and store, between two good articles:
     first each case's name holds a good earlier version (published), then the hostile bytes."""
     from editorial import pipeline
-
     from editorial.ingest import SUPPORTED
 
     from .inputs import FILE_CASES, build, docx_bytes, paras_xml

@@ -32,9 +32,9 @@ def _init_faulty(settings: Settings, claims_dir: str = "") -> None:
     from editorial.extract.nlp import warm_up
 
     warm_up(("en",))
-    import editorial.render.pdf  # noqa: F401
     from weasyprint.urls import FatalURLFetchingError
 
+    import editorial.render.pdf  # noqa: F401
     from editorial.render import fetcher
 
     real_fetch = fetcher.SafeFetcher.fetch

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from editorial.config import Limits
 from editorial.errors import DecodeError
 from editorial.ingest import ingest, ingest_bytes
 from editorial.ingest.decode import clean_text, decode, single_line
-from editorial.config import Limits
 
 BODY = "The council met on Tuesday and agreed the budget for the harbour and the library."
 

@@ -17,7 +17,6 @@ import pytest
 from editorial import pipeline
 from editorial.store import RUN_REPORT, STATE_DIR
 
-from ..conftest import ROOT
 from .conftest import GOOD_1, GOOD_2, settings
 from .faults import FaultyPool
 from .inputs import tiny_png
