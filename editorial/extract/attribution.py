@@ -32,6 +32,8 @@ class Doc:
     ent_canon: dict[int, str] = field(default_factory=dict)  # first token -> canonical
     ent_label: dict[str, str] = field(default_factory=dict)
     sent_starts: list[int] = field(default_factory=list)
+    pars: list[tuple[int, int]] = field(default_factory=list)
+    par_starts: list[int] = field(default_factory=list)
     ent_starts: list[int] = field(default_factory=list)
     _q_starts: list[int] = field(default_factory=list)
     _q_ends: list[int] = field(default_factory=list)
@@ -54,7 +56,9 @@ class Doc:
         self.ent_starts = [an.toks[a].start for a, _b, _l in self.ents]
         self._q_starts = [sp.open_at for sp in self.spans]
         self._q_ends = [sp.outer_end for sp in self.spans]
-        starts = {p[0] for p in paragraphs(an.text)}
+        self.pars = paragraphs(an.text)
+        self.par_starts = [p[0] for p in self.pars]
+        starts = set(self.par_starts)
         for bm in C.BOUNDARY.finditer(an.text):
             k = bisect.bisect_right(self._q_starts, bm.start()) - 1
             if k < 0 or not self.spans[k].start < bm.start() < self.spans[k].end:
@@ -67,6 +71,12 @@ class Doc:
             if s.first <= a < s.last or a <= s.first < b:
                 return self.ent_canon.get(a)
         return None
+
+    def overlaps_quote(self, start: int, end: int) -> bool:
+        """Whether a quote (marks included) overlaps text[start:end]; quotes never overlap,
+        so only the last one opening before `end` can."""
+        k = bisect.bisect_left(self._q_starts, end) - 1
+        return k >= 0 and self._q_ends[k] > start
 
     def in_quote(self, pos: int) -> bool:
         k = bisect.bisect_right(self._q_starts, pos) - 1
@@ -227,8 +237,8 @@ def _same_passage(doc: Doc, prev: C.Context, ctx: C.Context) -> bool:
     if prev.par < ctx.par - 2:
         return False
     start, end = doc.spans[prev.q].outer_end, doc.spans[ctx.q].open_at
-    an = doc.an
-    return not any(lab == "PERSON" and start <= an.toks[a].start < end for a, _b, lab in doc.ents)
+    lo, hi = bisect.bisect_left(doc.ent_starts, start), bisect.bisect_left(doc.ent_starts, end)
+    return not any(doc.ents[k][2] == "PERSON" for k in range(lo, hi))
 
 
 def _renumber_groups(quotes: list[Quote]) -> list[Quote]:
@@ -392,7 +402,7 @@ def _previous_sentence_cue(doc: Doc, sp: QuoteSpan) -> Attribution | None:
     s0, s1 = doc.sent_starts[k - 1], doc.sent_starts[k]
     if s1 < sp.open_at and text[s1 : sp.open_at].strip():
         return None  # the quote does not open its sentence
-    if text[s0:s1].count("\n") > 2 or any(q.open_at < s1 and q.outer_end > s0 for q in doc.spans):
+    if text[s0:s1].count("\n") > 2 or doc.overlaps_quote(s0, s1):
         return None
     cues = [
         c
@@ -512,7 +522,8 @@ def _paragraph_topic(doc: Doc, sp: QuoteSpan, ctx: C.Context) -> Attribution | N
     """No cue and no previous speaker: the person the paragraph is about, if it names one."""
     an = doc.an
     ps = doc.sent_starts[max(0, bisect.bisect_right(doc.sent_starts, sp.open_at) - 1)]
-    par_start = max(p[0] for p in paragraphs(an.text) if p[0] <= sp.open_at) if an.text else 0
+    k = bisect.bisect_right(doc.par_starts, sp.open_at) - 1
+    par_start = doc.par_starts[k] if k >= 0 else 0
     start = min(ps, par_start)
     for a, b, label in doc.ents:
         pos = an.toks[a].start
@@ -639,8 +650,7 @@ def resolve_pronoun(doc: Doc, k: int) -> str | None:
     pos = an.toks[k].start
     plural = S.pronoun_number(an, k) == "p"
     si = bisect.bisect_right(doc.sent_starts, pos) - 1
-    pars = paragraphs(an.text)
-    par_starts = [p[0] for p in pars]
+    par_starts = doc.par_starts
     pi = bisect.bisect_right(par_starts, pos) - 1
     fallback: str | None = None
     for back in range(0, 10):

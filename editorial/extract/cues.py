@@ -129,32 +129,38 @@ def _is_verb(an: Analysis, t: Tok, lang: Language) -> bool:
     return False
 
 
+MAX_CONTEXT_TOKENS = 120  # a reporter's sentence around a quote; bounds work on odd input
+_PHRASE_STARTS: dict[Language, frozenset[str]] = {
+    lang: frozenset(p[0] for p in phrases) for lang, phrases in PHRASE_CUES.items()
+}
+
+
 def find_cues(an: Analysis, start: int, end: int, side: str) -> list[Cue]:
-    """Reporting cues inside text[start:end], in order."""
+    """Reporting cues inside text[start:end], in order (only the `MAX_CONTEXT_TOKENS` tokens
+    nearest the quote are read)."""
     lang = an.language
     rng = an.toks_between(start, end)
+    if len(rng) > MAX_CONTEXT_TOKENS:
+        rng = rng[-MAX_CONTEXT_TOKENS:] if side == "before" else rng[:MAX_CONTEXT_TOKENS]
     toks = [an.toks[k] for k in rng if an.toks[k].end <= end]
     cues: list[Cue] = []
     skip_until = -1
     for n, t in enumerate(toks):
         if t.i < skip_until:
             continue
-        matched = False
-        for phrase in PHRASE_CUES[lang]:
-            words = [x.lower for x in toks[n : n + len(phrase)]]
-            if tuple(words) == phrase:
+        if t.lower in _PHRASE_STARTS[lang]:
+            phrase = next(
+                (p for p in PHRASE_CUES[lang] if tuple(x.lower for x in toks[n : n + len(p)]) == p),
+                None,
+            )
+            if phrase is not None:
                 last = toks[n + len(phrase) - 1].i + 1
                 ctext = an.text[t.start : an.toks[last - 1].end]
-                kind = (
-                    "source"
-                    if " ".join(phrase) in SOURCE_CUES[lang] or ctext.lower() in SOURCE_CUES[lang]
-                    else "verb"
-                )
-                cues.append(Cue(t.i, last, ctext, side, kind))
-                skip_until, matched = last, True
-                break
-        if matched:
-            continue
+                joined = " ".join(phrase)
+                source = joined in SOURCE_CUES[lang] or ctext.lower() in SOURCE_CUES[lang]
+                cues.append(Cue(t.i, last, ctext, side, "source" if source else "verb"))
+                skip_until = last
+                continue
         if t.lower in REPORTING_VERBS[lang] and _is_verb(an, t, lang):
             cues.append(Cue(t.i, t.i + 1, t.text, side, "verb"))
     return cues

@@ -14,6 +14,8 @@ Steps, each a general rule rather than a list of fixes:
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -332,8 +334,11 @@ def merge_mentions(base: list[Mention], priority: list[Mention]) -> list[Mention
     """`priority` mentions win over overlapping `base` mentions."""
     out = list(priority)
     pri = sorted(priority, key=lambda m: m.start)
+    starts = [p.start for p in pri]
+    reach = list(itertools.accumulate((p.end for p in pri), max))  # furthest end so far
     for m in base:
-        if not any(_overlaps(m, p) for p in pri):
+        k = bisect.bisect_left(starts, m.end) - 1  # priorities starting before m ends
+        if k < 0 or reach[k] <= m.start:
             out.append(m)
     out.sort(key=lambda m: (m.start, -m.end))
     flat: list[Mention] = []
