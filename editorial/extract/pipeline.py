@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from editorial.extract.analysis import analyse
 from editorial.extract.attribution import Doc, attribute
 from editorial.extract.entities import build_entities, canonicalise, find_mentions
 from editorial.extract.quotes import find_quote_spans
-from editorial.model import Article, Extraction, Language
+from editorial.model import Article, Extraction, Language, Quote
+
+log = logging.getLogger(__name__)
 
 
 def extract(article: Article) -> Extraction:
@@ -17,18 +20,32 @@ def extract(article: Article) -> Extraction:
 
 
 def extract_text(text: str, language: Language) -> Extraction:
-    """Quotes, entity mentions and entity summary of `text`. Never raises on odd input."""
+    """Quotes, entity mentions and entity summary of `text`.
+
+    Never raises on odd input: should a rule fail on some text nobody foresaw, the stages
+    that worked are kept (quotes without speakers at worst) and a warning is logged."""
     if not text.strip():
         return Extraction(language=language)
+    spans = find_quote_spans(text)
     an = analyse(text, language)
-    found = find_mentions(an)
-    canon = canonicalise(text, found)
-    mentions, summary = build_entities(text, found, canon)
+    try:
+        found = find_mentions(an)
+        canon = canonicalise(text, found)
+        mentions, summary = build_entities(text, found, canon)
+    except Exception:  # a bug in a rule must not cost the article its quotes
+        log.warning("entity rules failed; quotes only", exc_info=True)
+        found, canon, mentions, summary = [], {}, (), ()
     # attribution sees each mention with its entity's final label
     found = [replace(m, label=em.label) for m, em in zip(found, mentions, strict=True)]
-    doc = Doc(an=an, mentions=found, canon=canon, spans=find_quote_spans(text))
-    doc.build()
-    quotes = tuple(sorted(attribute(doc), key=lambda q: q.start))
+    try:
+        doc = Doc(an=an, mentions=found, canon=canon, spans=spans)
+        doc.build()
+        quotes = tuple(sorted(attribute(doc), key=lambda q: q.start))
+    except Exception:
+        log.warning("attribution rules failed; quotes without speakers", exc_info=True)
+        quotes = tuple(
+            Quote(text=text[s.start : s.end], speaker="", start=s.start, end=s.end) for s in spans
+        )
     return Extraction(language=language, quotes=quotes, entities=mentions, entity_summary=summary)
 
 
