@@ -232,3 +232,25 @@ def test_sample_article_speaker() -> None:
     assert explains.speaker == "Alexandre Lavallee" and explains.speaker_mention == "he"
     orgs = {e.canonical for e in ex.entity_summary if e.label == "ORG"}
     assert {"OpenAI", "Mistral AI", "Hugging Face"} <= orgs
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev dependency
+    given = None
+
+if given is not None:
+    _PIECES = st.sampled_from(
+        ["“", "”", '"', "«", "»", "‹", "›", "„", "‘", "’", "'", " — ", "\n\n", ", ", ". ", " said ",
+         "il a dit", " Anna Berg", " Paris", "Nous", " he", "\u202f", ": ", "word"]
+    )
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(_PIECES, max_size=40), st.sampled_from(["en", "fr"]))
+    def test_any_mix_of_marks_never_raises(pieces: list[str], lang: str) -> None:
+        text = "".join(pieces)
+        ex = extract_text(text, lang)  # type: ignore[arg-type]
+        assert all(text[q.start : q.end] == q.text for q in ex.quotes)
+        assert all(text[e.start : e.end] == e.text for e in ex.entities)
+        assert [q.start for q in ex.quotes] == sorted(q.start for q in ex.quotes)
