@@ -637,23 +637,26 @@ def _resolve_inner_description(doc: Doc, sub: S.Subject) -> str | None:
     return None
 
 
-def resolve_pronoun(doc: Doc, k: int) -> str | None:
+SINGULAR_SUBJECTS = frozenset({"he", "she", "il", "elle", "-il", "-elle"})
+
+
+def resolve_pronoun(doc: Doc, k: int, depth: int = 0) -> str | None:
     """The person a pronoun at token k stands for.
 
-    Walks back sentence by sentence. A quote's resolved speaker or a person named in subject
-    position ("Le journaliste Thierry Roland s'est éteint", "For Kevin Allton, ...") is taken at
-    once; a person inside a prepositional phrase or an apposition ("avec son complice, X,") is
-    only a fallback, used when the pronoun's paragraph offers nothing better. A sentence whose
-    subject is the same pronoun hands the search on to the sentences before it. Plural pronouns
-    take the nearest quoted speaker ("The report's authors say ... They call for")."""
+    Walks back sentence by sentence (at most fifteen). A person named in subject position ("Le
+    journaliste Thierry Roland s'est éteint", "For Kevin Allton, ...") is taken at once, and so
+    is a quote's resolved speaker while the walk stays in the pronoun's paragraph. A sentence
+    that only has the same pronoun as a subject ("Dès 1976, il fit ...") hands the question on:
+    that pronoun's person is this one's. A person inside a prepositional phrase or an
+    apposition ("avec son complice, X,") is only a fallback. Plural pronouns take the nearest
+    quoted speaker ("The report's authors say ... They call for")."""
     an = doc.an
     pos = an.toks[k].start
     plural = S.pronoun_number(an, k) == "p"
     si = bisect.bisect_right(doc.sent_starts, pos) - 1
-    par_starts = doc.par_starts
-    pi = bisect.bisect_right(par_starts, pos) - 1
-    fallback: str | None = None
-    for back in range(0, 10):
+    pi = bisect.bisect_right(doc.par_starts, pos) - 1
+    fallback: tuple[str, int] | None = None
+    for back in range(0, 15):
         j = si - back
         if j < 0:
             break
@@ -665,26 +668,47 @@ def resolve_pronoun(doc: Doc, k: int) -> str | None:
             if j + 1 < len(doc.sent_starts)
             else len(an.text)
         )
-        if fallback is not None and bisect.bisect_right(par_starts, s_start) - 1 < pi:
-            return fallback  # a weak candidate of this paragraph beats anything earlier
-        strong, weak = _sentence_candidates(doc, s_start, s_end, plural)
+        par = bisect.bisect_right(doc.par_starts, s_start) - 1
+        if fallback is not None and fallback[1] == pi and par < pi:
+            return fallback[0]  # a weak candidate of this paragraph beats anything earlier
+        strong, weak, strong_at = _sentence_candidates(
+            doc, s_start, s_end, plural, quotes=par == pi
+        )
+        chained = _chained_pronoun(doc, s_start, s_end, k) if not plural and depth < 6 else None
+        if chained is not None and (strong is None or an.toks[chained].start < strong_at):
+            # "Il renchérit que ... Marine Le Pen": the sentence's subject is the pronoun
+            found = resolve_pronoun(doc, chained, depth + 1)
+            if found:
+                return found
         if strong:
             return strong
         if weak and fallback is None:
-            fallback = weak
-    return fallback
+            fallback = (weak, par)
+    return fallback[0] if fallback else None
+
+
+def _chained_pronoun(doc: Doc, start: int, end: int, k: int) -> int | None:
+    """The first singular subject pronoun of text[start:end] outside quotes, before token k."""
+    an = doc.an
+    for t in (an.toks[i] for i in an.toks_between(start, end)):
+        if t.i >= k:
+            break
+        if t.lower in SINGULAR_SUBJECTS and t.pos == "PRON" and not doc.in_quote(t.start):
+            return t.i
+    return None
 
 
 def _sentence_candidates(
-    doc: Doc, start: int, end: int, plural: bool
-) -> tuple[str | None, str | None]:
+    doc: Doc, start: int, end: int, plural: bool, *, quotes: bool = True
+) -> tuple[str | None, str | None, int]:
+    """(strong candidate, weak candidate, where the strong one stands)."""
     an = doc.an
-    speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]]
-    for _p, spk, named, label in reversed(speakers):
+    speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]] if quotes or plural else []
+    for p0, spk, named, label in reversed(speakers):
         if plural or (named and label == "PERSON"):
-            return spk, None
+            return spk, None, p0
     if plural:
-        return None, None
+        return None, None, -1
     weak: str | None = None
     a = bisect.bisect_left(doc.ent_starts, start)
     for a_i in range(a, len(doc.ents)):
@@ -695,10 +719,10 @@ def _sentence_candidates(
         if label != "PERSON" or doc.in_quote(p):
             continue
         if _subject_position(doc, t0, start):
-            return doc.ent_canon[t0], None
+            return doc.ent_canon[t0], None, p
         if weak is None:
             weak = doc.ent_canon[t0]
-    return None, weak
+    return None, weak, -1
 
 
 def _subject_position(doc: Doc, a: int, sent_start: int) -> bool:
