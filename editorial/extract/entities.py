@@ -314,11 +314,11 @@ def member_orgs(text: str) -> set[str]:
     """Names that have members, employees or founders ("les membres d'Ansar Eddine"): groups.
     Used only to correct names the model took for people."""
     pat = (
-        r"\b(?:"
+        r"\b(?i:"
         + MEMBER_NOUNS
         + r")\s+(?:of|d['’]|de|du|des|at|chez)\s*(?:the\s+)?([A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*)"
     )
-    return {m.group(1) for m in re.finditer(pat, text, re.I) if m.group(1)[:1].isupper()}
+    return {m.group(1) for m in re.finditer(pat, text)}
 
 
 def _suffix_org(txt: str) -> bool:

@@ -386,10 +386,10 @@ def is_person_title(noun: str) -> bool:
     return noun in ROLE_NOUNS or first in ROLE_NOUNS or first in TITLES
 
 
-ORG_NOUNS = frozenset(
+ORG_NOUNS = frozenset(  # not governments or ministries: those are named by their country
     """organisation organization group groupe company société entreprise firm firme movement
-    mouvement party parti federation fédération association union agency agence ministry
-    ministère government gouvernement startup start-up network réseau""".split()
+    mouvement party parti federation fédération association union startup start-up network
+    réseau""".split()
 )
 
 
