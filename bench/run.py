@@ -796,7 +796,7 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
                 if not c:
                     continue
                 rate = n / c["wall"]
-                vs = f"{naive_cell['wall'] / c['wall']:.2f}x" if naive_cell else "—"
+                vs = f"{naive_cell['wall'] / c['wall']:.2f}x" if naive_cell and phase != "rerun" else "—"
                 wall = f"{_fmt_s(c['wall'])} ({_fmt_s(c['min'])}–{_fmt_s(c['max'])})"
                 if c["extrapolated_from"]:
                     wall += f", scaled from {c['extrapolated_from']} articles"
