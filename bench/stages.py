@@ -19,6 +19,7 @@ import argparse
 import importlib.util
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -130,6 +131,7 @@ def stages(article_path: Path, repeats: int) -> dict[str, list[float]]:
         timed("write outputs (editorial.store, fsync)", keep,
               pipeline.publish, job, produced, key, out)  # fmt: skip
         timed("freshness check (rerun skip)", keep, pipeline.is_fresh, job, key, out)
+    shutil.rmtree(out, ignore_errors=True)
     words = len(article.text.split())
     print(f"  {'(wall median, min, runs; then CPU median of this process)':55}")
     for name, values in steps.items():
