@@ -197,6 +197,10 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
     word), "State Department Spokesperson" (a role is not part of the name), "Pan-democrat Lam
     Cheuk-ting" (a hyphenated descriptor is not part of a person's name)."""
     s = text[start:end]
+    stop = re.search(r"(?<=[A-Za-z]{2})\.\s+(?=[A-Z])", s)
+    if stop and s[: stop.start()].split()[-1].lower() not in TITLES:
+        end = start + stop.start()  # "ENS. Companies": a name never runs over a full stop
+        s = text[start:end]
     if " / " in s:
         k = s.index(" / ")
         return split_span(text, start, start + k, label) + split_span(
