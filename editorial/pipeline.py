@@ -26,7 +26,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from editorial import store
-from editorial.config import PIPELINE_VERSION, TEMPLATES_DIR, Limits, Settings, load_settings
+from editorial.config import (
+    PIPELINE_VERSION,
+    PROJECT_ROOT,
+    TEMPLATES_DIR,
+    Limits,
+    Settings,
+    load_settings,
+)
 from editorial.errors import EditorialError, RenderError, StageTimeout
 from editorial.ingest import SUPPORTED, ingest
 from editorial.model import (
@@ -81,14 +88,23 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Folders whose files shape the outputs: templates (the download app's pages aside) and the
+# language data / newsroom name list the extractor reads.
+VERSIONED_DIRS = ((TEMPLATES_DIR, ("web",)), (PROJECT_ROOT / "editorial" / "data", ()))
+# Settings sections that change what is rendered (server, schedule and limits do not).
+OUTPUT_SETTINGS = {"brand", "newsletter", "social", "pdf_variant"}
+
+
 @lru_cache(maxsize=1)
 def templates_version() -> str:
-    """Hash of every file under templates/: a template change re-renders everything."""
+    """Hash of every file the outputs are rendered from: changing one re-renders everything."""
     h = hashlib.sha256()
-    for f in sorted(TEMPLATES_DIR.rglob("*")):
-        if f.is_file():
-            h.update(f.relative_to(TEMPLATES_DIR).as_posix().encode())
-            h.update(f.read_bytes())
+    for root, skipped_dirs in VERSIONED_DIRS:
+        for f in sorted(root.rglob("*")):
+            rel = f.relative_to(root)
+            if f.is_file() and rel.parts[0] not in skipped_dirs and "__pycache__" not in rel.parts:
+                h.update(f"{root.name}/{rel.as_posix()}".encode())
+                h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -99,9 +115,10 @@ def job_key(job: Job, settings: Settings) -> str:
         h.update(Path(job.source).read_bytes())
     except OSError:
         h.update(b"<unreadable>")
+    rendered_settings = settings.model_dump_json(include=OUTPUT_SETTINGS)
     for part in (PIPELINE_VERSION, templates_version(), ",".join(sorted(job.formats)),
                  job.language or "auto", job.pdf_variant or settings.pdf_variant,
-                 settings.model_dump_json()):  # fmt: skip
+                 str(settings.limits.max_pages), rendered_settings):  # fmt: skip
         h.update(b"\0" + part.encode())
     return h.hexdigest()
 
