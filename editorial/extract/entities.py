@@ -246,6 +246,7 @@ def _plural_demonym(text: str, start: int, name: str) -> bool:
     return bool(re.search(r"\b(?:aux|deux|trois|quatre|ces|nos|vos|leurs)\s+$", before, re.I))
 
 
+@lru_cache(maxsize=4096)
 def _name_pattern(name: str) -> re.Pattern[str]:
     return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
 
