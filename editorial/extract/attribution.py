@@ -282,6 +282,17 @@ def _is_quotation(
             return False  # a scare quote
         if att.cue.lower() in C.NAMING and (qtext[:1].isupper() or len(words) == 1):
             return False  # calls these workers "partners"
+    text = doc.an.text
+    before = text[ctx.before[0] : ctx.before[1]].strip()
+    ends_par = not text[sp.outer_end : sp.outer_end + 200].split("\n", 1)[0].strip(" .")
+    if (
+        not has_cue
+        and unpunctuated
+        and ends_par
+        and before.endswith(",")
+        and len(before.split()) <= 6
+    ):
+        return False  # a credit line: 'Anonymous blogger, "Anon declares war on ..."'
     return True
 
 
