@@ -554,7 +554,7 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
         target = resolve_pronoun(doc, sub.first)
         if target:
             return Attribution(target, mention, cue, True, pos)
-        return Attribution(mention, mention, cue, False, pos)
+        return Attribution("", mention, cue, False, pos)  # unknown: "" per the contract
     canon = doc.canonical_of(sub)
     if canon is not None and sub.kind == "description" and doc.ent_label.get(canon) == "LOC":
         canon = None  # "Malaysia's Prime Minister": the place is not the speaker
