@@ -7,7 +7,8 @@ from dataclasses import replace
 
 from editorial.extract.analysis import analyse
 from editorial.extract.attribution import Doc, attribute
-from editorial.extract.entities import build_entities, canonicalise, find_mentions
+from editorial.extract.canonical import build_entities, canonicalise
+from editorial.extract.entities import find_mentions
 from editorial.extract.quotes import find_quote_spans
 from editorial.model import Article, Extraction, Language, Quote
 
