@@ -65,6 +65,7 @@ def test_h48_publish_on_a_full_disk_keeps_the_previous_outputs(tiny_fs: Path) ->
     assert not leftovers(tiny_fs)
 
 
+@pytest.mark.slow
 def test_h48_a_full_disk_in_a_real_batch_is_an_article_error(tiny_fs: Path, tmp_path: Path) -> None:
     """The real pipeline on a 1 MiB disk: the first article fits, later ones fail with
     write_failed; nothing partial is left and the batch completes."""

@@ -55,6 +55,7 @@ def test_h38_fatal_fetch_error_crash_and_bug_fail_only_their_article(tmp_path: P
         assert f"{name}.md" in out[name].error.message  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_hard_deadline_kills_only_the_runaway_worker(tmp_path: Path) -> None:
     """A stage stuck in C code (SIGALRM blocked): the pool's hard deadline kills that worker;
     the job fails with `timeout`; the jobs beside it are run again, not blamed."""
@@ -71,6 +72,7 @@ def test_hard_deadline_kills_only_the_runaway_worker(tmp_path: Path) -> None:
         assert isinstance(out[good], pipeline.Produced), out[good]
 
 
+@pytest.mark.slow
 def test_h38_h50_flow_run_survives_a_fatal_error_without_retrying_it(
     tmp_path: Path, prefect_harness: None
 ) -> None:
@@ -109,6 +111,7 @@ def _editorial(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
                             stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_h49_kill_9_mid_batch_then_rerun(tmp_path: Path) -> None:
     """kill -9 the whole `editorial run` (parent and workers) once two articles are published:
     no partial or temp file anywhere; the rerun skips the finished ones and completes."""
