@@ -6,8 +6,9 @@ import logging
 from dataclasses import replace
 
 from editorial.extract.analysis import analyse
-from editorial.extract.attribution import Doc, attribute
+from editorial.extract.attribution import attribute
 from editorial.extract.canonical import build_entities, canonicalise
+from editorial.extract.document import Doc
 from editorial.extract.entities import find_mentions
 from editorial.extract.quotes import find_quote_spans
 from editorial.model import Article, Extraction, Language, Quote

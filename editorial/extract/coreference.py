@@ -1,0 +1,230 @@
+"""Speaker resolution: a subject found at a cue becomes a full canonical name.
+
+Entities map to their canonical name (a misspelt surname to the full name it resembles);
+pronouns to the person in view (see `resolve_pronoun`); definite descriptions ("le documentaire",
+"the minister", "la porte-parole de la fédération") to the entity the article tied them to;
+unnamed sources stay as written, without their definite article.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+from editorial.extract import cues as C
+from editorial.extract import speakers as S
+from editorial.extract.document import Attribution, Doc
+
+
+def resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution:
+    an = doc.an
+    mention = S.subject_text(an, sub)
+    if sub.kind == "pronoun":
+        target = resolve_pronoun(doc, sub.first)
+        if target:
+            return Attribution(target, mention, cue, True, pos)
+        return Attribution("", mention, cue, False, pos)  # unknown: "" per the contract
+    canon = doc.canonical_of(sub)
+    if canon is not None and sub.kind == "description" and doc.ent_label.get(canon) == "LOC":
+        canon = None  # "Malaysia's Prime Minister": the place is not the speaker
+    if canon is not None:
+        people = [c for c, lab in doc.ent_label.items() if lab == "PERSON"]
+        ent_text = mention
+        if sub.kind == "description" or len(mention.split()) > len(canon.split()) + 2:
+            # "Le documentaire d'Al Jazeera" -> Al Jazeera, but a role stays a role
+            noun = S.head_noun(an, sub)
+            if noun and S.is_role(noun) and doc.ent_label.get(canon) != "PERSON":
+                txt = S.strip_determiner(mention, an.language)
+                return Attribution(txt, mention, cue, False, pos)
+            if noun:
+                doc.descriptions.append((an.toks[sub.first].start, noun, canon))
+                doc.descriptions.sort()
+        if len(canon.split()) == 1 and doc.ent_label.get(canon) == "PERSON":
+            full = S.fuzzy_person(canon, people)
+            if full:
+                canon = full
+        return Attribution(canon, "" if ent_text == canon else ent_text, cue, True, pos)
+    if sub.kind == "description":
+        agent = _agent(doc, sub)
+        if agent is not None:
+            return resolve(doc, agent, cue, pos)
+        noun = S.head_noun(an, sub)
+        start = an.toks[sub.first].start
+        if noun and S.is_definite(an, sub):
+            target = doc.description_target(noun, start)
+            if target:
+                return Attribution(target, mention, cue, True, pos)
+            for p, n, earlier in reversed(doc.unnamed):  # "One poster ... The poster wrote"
+                if p < start and n == noun:
+                    return Attribution(earlier, mention, cue, False, pos)
+        # a role of a described organisation: "la porte-parole de la fédération"
+        resolved = _resolve_inner_description(doc, sub)
+        if resolved is None and noun and S.is_definite(an, sub) and len(mention.split()) <= 3:
+            if S.is_person_title(noun):  # "dénonce le Président-candidat": the person in view
+                target = resolve_pronoun(doc, sub.first)
+                if target:
+                    return Attribution(target, mention, cue, True, pos)
+            if noun in S.ORG_NOUNS:  # "l'organisation islamique": the organisation in view
+                target = _salient_org(doc, start)
+                if target:
+                    return Attribution(target, mention, cue, True, pos)
+        txt = S.strip_determiner(resolved or mention, an.language)
+        if noun:
+            doc.unnamed.append((start, noun, txt))
+        return Attribution(txt, mention, cue, False, pos)
+    return Attribution(mention, mention, cue, False, pos)
+
+
+def _salient_org(doc: Doc, pos: int) -> str | None:
+    """The organisation named most often before `pos` (at least twice; ties: the latest)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for (a, _b, label), p in zip(doc.ents, doc.ent_starts, strict=True):
+        if p >= pos:
+            break
+        if label == "ORG":
+            c = doc.ent_canon[a]
+            counts[c] = (counts.get(c, (0, 0))[0] + 1, p)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda kv: kv[1])
+    return best[0] if best[1][0] >= 2 else None
+
+
+def _agent(doc: Doc, sub: S.Subject) -> S.Subject | None:
+    """ "the post by an unknown author": the author wrote it."""
+    an = doc.an
+    for k in range(sub.first + 1, sub.last - 1):
+        if an.toks[k].lower in ("by", "par"):
+            j = k + 1
+            if an.toks[j].lower in ("a", "an", "un", "une"):
+                j += 1
+            return S.noun_phrase_at(an, doc.ents, j, sub.last)
+    return None
+
+
+def _resolve_inner_description(doc: Doc, sub: S.Subject) -> str | None:
+    an = doc.an
+    for k in range(sub.first, sub.last - 1):
+        if an.toks[k].lower in S.OF_WORDS:
+            inner = S.noun_phrase_at(an, doc.ents, k + 1, sub.last)
+            if inner is None or inner.kind != "description" or not S.is_definite(an, inner):
+                return None
+            noun = S.head_noun(an, inner)
+            target = doc.description_target(noun, an.toks[sub.first].start) if noun else None
+            if target:
+                head = an.text[an.toks[sub.first].start : an.toks[k].end]
+                return f"{head} {target}"
+    return None
+
+
+SINGULAR_SUBJECTS = frozenset({"he", "she", "il", "elle", "-il", "-elle"})
+
+
+def resolve_pronoun(doc: Doc, k: int, depth: int = 0) -> str | None:
+    """The person a pronoun at token k stands for.
+
+    Walks back sentence by sentence (at most fifteen). A person named in subject position ("Le
+    journaliste Thierry Roland s'est éteint", "For Kevin Allton, ...") is taken at once, and so
+    is a quote's resolved speaker while the walk stays in the pronoun's paragraph. A sentence
+    that only has the same pronoun as a subject ("Dès 1976, il fit ...") hands the question on:
+    that pronoun's person is this one's. A person inside a prepositional phrase or an
+    apposition ("avec son complice, X,") is only a fallback. Plural pronouns take the nearest
+    quoted speaker ("The report's authors say ... They call for")."""
+    an = doc.an
+    pos = an.toks[k].start
+    plural = S.pronoun_number(an, k) == "p"
+    si = bisect.bisect_right(doc.sent_starts, pos) - 1
+    pi = bisect.bisect_right(doc.par_starts, pos) - 1
+    fallback: tuple[str, int] | None = None
+    for back in range(0, 15):
+        j = si - back
+        if j < 0:
+            break
+        s_start = doc.sent_starts[j]
+        s_end = (
+            pos
+            if back == 0
+            else doc.sent_starts[j + 1]
+            if j + 1 < len(doc.sent_starts)
+            else len(an.text)
+        )
+        par = bisect.bisect_right(doc.par_starts, s_start) - 1
+        if fallback is not None and fallback[1] == pi and par < pi:
+            return fallback[0]  # a weak candidate of this paragraph beats anything earlier
+        strong, weak, strong_at = _sentence_candidates(
+            doc, s_start, s_end, plural, quotes=par == pi
+        )
+        chained = _chained_pronoun(doc, s_start, s_end, k) if not plural and depth < 6 else None
+        if chained is not None and (strong is None or an.toks[chained].start < strong_at):
+            # "Il renchérit que ... Marine Le Pen": the sentence's subject is the pronoun
+            found = resolve_pronoun(doc, chained, depth + 1)
+            if found:
+                return found
+        if strong:
+            return strong
+        if weak and fallback is None:
+            fallback = (weak, par)
+    return fallback[0] if fallback else None
+
+
+def _chained_pronoun(doc: Doc, start: int, end: int, k: int) -> int | None:
+    """The first singular subject pronoun of text[start:end] outside quotes, before token k."""
+    an = doc.an
+    for t in (an.toks[i] for i in an.toks_between(start, end)):
+        if t.i >= k:
+            break
+        if t.lower in SINGULAR_SUBJECTS and t.pos == "PRON" and not doc.in_quote(t.start):
+            return t.i
+    return None
+
+
+def _sentence_candidates(
+    doc: Doc, start: int, end: int, plural: bool, *, quotes: bool = True
+) -> tuple[str | None, str | None, int]:
+    """(strong candidate, weak candidate, where the strong one stands)."""
+    an = doc.an
+    speakers = [q for q in doc.resolved if start <= q[0] < end and q[1]] if quotes or plural else []
+    for p0, spk, named, label in reversed(speakers):
+        if plural or (named and label == "PERSON"):
+            return spk, None, p0
+    if plural:
+        return None, None, -1
+    weak: str | None = None
+    a = bisect.bisect_left(doc.ent_starts, start)
+    for a_i in range(a, len(doc.ents)):
+        t0, _b, label = doc.ents[a_i]
+        p = an.toks[t0].start
+        if p >= end:
+            break
+        if label != "PERSON" or doc.in_quote(p):
+            continue
+        if _subject_position(doc, t0, start):
+            return doc.ent_canon[t0], None, p
+        if weak is None:
+            weak = doc.ent_canon[t0]
+    return None, weak, -1
+
+
+def _subject_position(doc: Doc, a: int, sent_start: int) -> bool:
+    """Not inside a prepositional phrase (except a sentence-opening "For X," / "Pour X,")
+    nor in an apposition enclosed in commas."""
+    an = doc.an
+    k = a - 1
+    while k >= 0 and (
+        an.toks[k].pos in ("NOUN", "ADJ", "DET", "CCONJ")
+        and not an.toks[k].text[:1].isupper()
+        or an.toks[k].lower.rstrip(".") in S.TITLES
+    ):
+        k -= 1  # "le journaliste et commentateur sportif Thierry Roland"
+    if k < 0 or an.toks[k].start < sent_start:
+        return True
+    t = an.toks[k]
+    if t.lower in S.PREPOSITIONS or t.pos == "ADP":
+        frame = t.lower in C.OPINION_PREPOSITIONS[an.language] and (
+            k == 0 or an.toks[k - 1].start < sent_start
+        )
+        return frame
+    if t.text == ",":
+        e = S.entity_at(an, doc.ents, a)
+        after = e[1] if e is not None else a + 1
+        return not (after < len(an.toks) and an.toks[after].text == ",")
+    return True

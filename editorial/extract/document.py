@@ -1,0 +1,152 @@
+"""What attribution knows about one text: tokens, entity mentions, quote spans, sentences,
+paragraphs, and the registry of descriptions the article ties to names."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from editorial.extract import cues as C
+from editorial.extract import speakers as S
+from editorial.extract.analysis import Analysis
+from editorial.extract.entities import Mention
+from editorial.extract.quotes import QuoteSpan, paragraphs
+
+
+@dataclass
+class Doc:
+    """Everything attribution needs about one text."""
+
+    an: Analysis
+    mentions: list[Mention]
+    canon: dict[int, str]
+    spans: list[QuoteSpan]
+    ents: list[tuple[int, int, str]] = field(default_factory=list)  # token ranges + label
+    ent_canon: dict[int, str] = field(default_factory=dict)  # first token -> canonical
+    ent_label: dict[str, str] = field(default_factory=dict)
+    sent_starts: list[int] = field(default_factory=list)
+    pars: list[tuple[int, int]] = field(default_factory=list)
+    par_starts: list[int] = field(default_factory=list)
+    ent_starts: list[int] = field(default_factory=list)
+    _q_starts: list[int] = field(default_factory=list)
+    _q_ends: list[int] = field(default_factory=list)
+    descriptions: list[tuple[int, str, str]] = field(default_factory=list)  # (pos, noun, canonical)
+    resolved: list[tuple[int, str, bool, str]] = field(default_factory=list)  # quotes so far
+    name_words: list[tuple[int, str, str]] = field(default_factory=list)  # ORG name words
+    unnamed: list[tuple[int, str, str]] = field(default_factory=list)  # unnamed sources so far
+
+    def build(self) -> None:
+        an = self.an
+        for i, m in enumerate(self.mentions):
+            a = an.tok_at(m.start)
+            b = an.tok_at(max(m.start, m.end - 1)) + 1
+            if a >= len(an.toks) or b <= a:
+                continue
+            self.ents.append((a, b, m.label))
+            self.ent_canon[a] = self.canon[i]
+        for i, m in enumerate(self.mentions):
+            self.ent_label.setdefault(self.canon[i], m.label)
+        self.ent_starts = [an.toks[a].start for a, _b, _l in self.ents]
+        self._q_starts = [sp.open_at for sp in self.spans]
+        self._q_ends = [sp.outer_end for sp in self.spans]
+        self.pars = paragraphs(an.text)
+        self.par_starts = [p[0] for p in self.pars]
+        starts = set(self.par_starts)
+        for bm in C.BOUNDARY.finditer(an.text):
+            k = bisect.bisect_right(self._q_starts, bm.start()) - 1
+            if k < 0 or not self.spans[k].start < bm.start() < self.spans[k].end:
+                starts.add(bm.end())  # quotes are opaque: their full stops end no sentence
+        self.sent_starts = sorted(starts)
+        self._collect_descriptions()
+
+    def canonical_of(self, s: S.Subject) -> str | None:
+        for a, b, _lab in self.ents:
+            if s.first <= a < s.last or a <= s.first < b:
+                return self.ent_canon.get(a)
+        return None
+
+    def overlaps_quote(self, start: int, end: int) -> bool:
+        """Whether a quote (marks included) overlaps text[start:end]; quotes never overlap,
+        so only the last one opening before `end` can."""
+        k = bisect.bisect_left(self._q_starts, end) - 1
+        return k >= 0 and self._q_ends[k] > start
+
+    def in_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self._q_starts, pos) - 1
+        return k >= 0 and pos < self._q_ends[k]
+
+    def _collect_descriptions(self) -> None:
+        """Nouns the article ties to a name: "team member X", "son complice de toujours, X",
+        "X, the minister", "la fédération des banques, Febelfin"."""
+        an = self.an
+        for a, b, label in self.ents:
+            if label not in ("PERSON", "ORG"):
+                continue
+            canon = self.ent_canon[a]
+            pos = an.toks[a].start
+            for noun in self._nouns_before(a) + self._nouns_after(b):
+                self.descriptions.append((pos, noun, canon))
+            if label == "ORG":  # the name itself: "Fédération belge du secteur financier"
+                for w in canon.split():
+                    if w[:1].isupper() and len(w) > 3:
+                        self.name_words.append((pos, w.lower(), canon))
+        self.descriptions.sort()
+        self.name_words.sort()
+
+    def _nouns_before(self, a: int) -> list[str]:
+        an = self.an
+        k = a - 1
+        comma = k >= 0 and an.toks[k].text == ","
+        if comma:
+            k -= 1
+            sub = S._np_ending_at(an, self.ents, k, max(0, k - 8)) if k >= 0 else None
+            if sub is not None and sub.kind == "description":
+                noun = S.head_noun(an, sub)
+                if noun:
+                    return [noun]
+        for _ in range(4):  # "son complice de toujours, X": skip a short complement
+            if k < 0 or S.entity_at(an, self.ents, k) is not None:
+                return []
+            t = an.toks[k]
+            if t.pos == "NOUN":
+                return [t.lower]
+            if not comma or t.pos not in ("ADV", "ADP", "DET", "ADJ"):
+                if t.pos == "ADJ" and not comma:
+                    k -= 1
+                    continue
+                return []
+            k -= 1
+        return []
+
+    def _nouns_after(self, b: int) -> list[str]:
+        an = self.an
+        if b + 1 >= len(an.toks) or an.toks[b].text != ",":
+            return []
+        sub = S.noun_phrase_at(an, self.ents, b + 1, min(len(an.toks), b + 10))
+        if sub is None or sub.kind != "description":
+            return []
+        noun = S.head_noun(an, sub)
+        return [noun] if noun else []
+
+    def description_target(self, noun: str, pos: int) -> str | None:
+        """The entity the article last tied to `noun` before `pos`; else the last organisation
+        whose own name holds the noun ("la fédération" -> "Fédération belge ...")."""
+        for table in (self.descriptions, self.name_words):
+            best = None
+            for p, n, c in table:
+                if p >= pos:
+                    break
+                if n == noun:
+                    best = c
+            if best:
+                return best
+        return None
+
+
+@dataclass
+class Attribution:
+    speaker: str = ""
+    mention: str = ""
+    cue: str | None = None
+    named: bool = True
+    pos: int = -1  # where the attribution stands (for pronoun resolution)
