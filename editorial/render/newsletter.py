@@ -65,6 +65,7 @@ def sanitize(html: str) -> Markup:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        url_relative="deny",  # a relative href means nothing in an email
         link_rel="noopener noreferrer",
         strip_comments=True,
     )

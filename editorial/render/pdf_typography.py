@@ -9,6 +9,7 @@ import re
 
 from markupsafe import Markup, escape
 
+from editorial.ingest.sanitize import clean_inline_html
 from editorial.model import Language
 
 NNBSP = "\u202f"  # narrow no-break space: inside « » and before ; ! ? in French
@@ -48,7 +49,11 @@ def smart_quotes(text: str, language: Language, *, previous: str = "") -> str:
         if ch == '"':
             ch = opening if (not before or before in _OPENS_AFTER) else closing
         elif ch == "'":
-            ch = "\u2018" if (not before or before in _OPENS_AFTER) and language == "en" else "\u2019"
+            ch = (
+                "\u2018"
+                if (not before or before in _OPENS_AFTER) and language == "en"
+                else "\u2019"
+            )
         out.append(ch)
         before = ch[-1]
     return "".join(out)
@@ -81,8 +86,11 @@ def typeset(html: Markup | str, language: Language) -> Markup:
 
 
 def block_markup(html: str, text: str, language: Language) -> Markup:
-    """A block's inline HTML (sanitised upstream) or, when it has none, its escaped text."""
-    return typeset(Markup(html) if html.strip() else escape(text), language)
+    """A block's inline HTML, cleaned again here (the template is the trust boundary, whoever
+    built the Article), or, when it has none, its escaped text."""
+    if html.strip():
+        return typeset(Markup(clean_inline_html(html)), language)  # noqa: S704 - nh3 output
+    return typeset(escape(text), language)
 
 
 def plain(text: str, language: Language) -> str:
@@ -94,7 +102,7 @@ def plain(text: str, language: Language) -> str:
 def quoted(text: str, language: Language) -> str:
     """`text` between the language's quotation marks, stray outer marks removed."""
     opening, closing = _QUOTE_MARKS.get(language, _QUOTE_MARKS["en"])
-    inner = text.strip().strip("\"\u201c\u201d\u00ab\u00bb \u00a0\u202f")
+    inner = text.strip().strip('"\u201c\u201d\u00ab\u00bb \u00a0\u202f')
     if inner.endswith((",", ";", ":")):  # cut where the attribution began: end the sentence
         inner = inner[:-1].rstrip() + "."
     return opening + plain(inner, language) + closing
