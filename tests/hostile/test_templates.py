@@ -70,8 +70,8 @@ MARKUP_ALLOWED = {
     ("editorial/render/newsletter.py", "return Markup(cleaned)"): "nh3 output",
     ("editorial/render/pdf_typography.py", "parts = _TAG.split(str(Markup(html)))"): "already-safe input re-split",
     ("editorial/render/pdf_typography.py", 'return Markup("".join(out))'): "escaped text nodes of safe html",
-    ("editorial/render/pdf_typography.py", "return typeset(Markup(html) if html.strip() else escape(text), language)"):
-        "Block.html is nh3 output from editorial.ingest.sanitize",
+    ("editorial/render/pdf_typography.py", "return typeset(Markup(clean_inline_html(html)), language)"):
+        "Block.html cleaned again with nh3 at the template boundary",
     ("editorial/render/pdf_typography.py", "return Markup(f'<span class=\"initial{extra}\">{text[0]}</span>{text[1:]}')"):
         "text is Markup already",
     ("editorial/render/pdf_context.py", 'html: Markup = Markup("")'): "empty",
