@@ -216,7 +216,7 @@ def png(document: Any, shape: Shape) -> bytes:
         palette = image.convert("RGB").quantize(
             colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
         )
-        palette.save(out, format="PNG", optimize=True)
+        palette.save(out, format="PNG", compress_level=3)  # optimize=True: 5x the CPU for 4%
         return out.getvalue()
     finally:
         pdf.close()
