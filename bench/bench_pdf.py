@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# The script's own folder comes first on sys.path; bench/ holds modules (profile.py) that would
+# The script's own folder comes first on sys.path; bench/ holds modules (profiling.py) that would
 # shadow the standard library's, so the project root takes its place.
 sys.path[0] = str(ROOT)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
-# bench/ holds a profile.py that would shadow the standard library module spaCy imports
+# bench/ holds a profiling.py that would shadow the standard library module spaCy imports
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 

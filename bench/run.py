@@ -52,22 +52,10 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT))  # the project, after bench/ (the script's folder)
 
 
-def _sibling(name: str) -> Any:
-    """bench/NAME.py as a module. bench/ is kept off sys.path: bench/profile.py would shadow the
-    standard library's `profile` (which spaCy imports through cProfile)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _sibling("corpus")
+import corpus  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 RESULTS = OUT / "results.jsonl"
@@ -865,7 +853,7 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
         ".venv/bin/python bench/run.py --sizes 1000 --repeats 1 --modes naive,core,prefect",
         ".venv/bin/python bench/run.py --report-only  # rewrite this file from the results",
         ".venv/bin/python bench/stages.py             # per-stage medians on the sample",
-        ".venv/bin/python bench/profile.py            # pyinstrument profile, bench/out/profile-*",
+        ".venv/bin/python bench/profiling.py            # pyinstrument profile, bench/out/profile-*",
         "```",
         "",
         "Run it on a quiet machine: with other work on the two cores the times grow and the "

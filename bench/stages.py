@@ -16,7 +16,6 @@ Three groups of medians, printed as they are measured and saved to bench/out/sta
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import shutil
@@ -31,22 +30,11 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT))  # the project, after bench/ (the script's folder)
 
 
-def _sibling(name: str) -> Any:
-    """bench/NAME.py as a module. bench/ is kept off sys.path: bench/profile.py would shadow the
-    standard library's `profile` (which spaCy imports through cProfile)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+import run as _run  # noqa: E402
 
-
-_run = _sibling("run")
 base_env, pandoc_binary = _run.base_env, _run.pandoc_binary
 
 SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"

@@ -1,7 +1,7 @@
 """Where the time goes: pyinstrument profiles of a worker's start-up, the pure core, and the
 Prefect path.
 
-Usage: python bench/profile.py [--articles 20] [--part startup,core,prefect] [--api-url URL]
+Usage: python bench/profiling.py [--articles 20] [--part startup,core,prefect] [--api-url URL]
 
 - startup: what each worker does before its first article (imports, spaCy models, renderers);
 - core:    `editorial.pipeline.produce` + `publish` over the first ARTICLES corpus articles in this
@@ -18,7 +18,6 @@ prints a flat summary: self time by library and the costliest functions.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import sys
@@ -30,24 +29,10 @@ from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT))  # the project, after bench/ (the script's folder)
 
+import corpus  # noqa: E402
 from pyinstrument import Profiler  # noqa: E402
-
-
-def _sibling(name: str) -> Any:
-    """bench/NAME.py as a module. bench/ is kept off sys.path: bench/profile.py would shadow the
-    standard library's `profile` (which spaCy imports through cProfile)."""
-    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-corpus = _sibling("corpus")
 
 OUT = ROOT / "bench" / "out"
 LIBRARIES = ("weasyprint", "pydyf", "fontTools", "tinycss2", "cssselect2", "html5lib", "PIL",
@@ -175,7 +160,9 @@ def profile_core(files: list[Path]) -> None:
 
 
 def profile_prefect(corpus_dir: Path, api_url: str | None) -> None:
-    base_env = _sibling("run").base_env
+    import run
+
+    base_env = run.base_env
 
     os.environ.update({k: v for k, v in base_env().items() if k.startswith(("PREFECT_", "DO_NOT"))})
     if api_url:
