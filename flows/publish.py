@@ -34,7 +34,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from editorial import pipeline, store
 from editorial.config import PROJECT_ROOT, Settings, load_settings
-from editorial.errors import EditorialError, TransientError
+from editorial.errors import EditorialError, StageTimeout, TransientError
 from editorial.model import (
     ALL_FORMATS,
     Article,
@@ -81,15 +81,17 @@ def publish_article_task(job: pipeline.Job, key: str, out_dir: str) -> ArticleRe
     return result
 
 
-def _result_of(job: pipeline.Job, future: Any) -> ArticleResult:
+def _result_of(job: pipeline.Job, future: Any, timeout: float | None = None) -> ArticleResult:
     """The task's ArticleResult; a failed task becomes a `failed` row for its article only."""
     try:
-        result: ArticleResult = future.result()
+        result: ArticleResult = future.result(timeout=timeout)
         return result
     except ArticleFailed as exc:
         code, _, message = str(exc).partition(": ")
         return ArticleResult(source=job.source, status="failed",
                              error=ErrorInfo(code=code, message=message))  # fmt: skip
+    except TimeoutError as exc:
+        return pipeline.failed(job, StageTimeout(f"not finished by a task worker in time ({exc})"))
     except BaseException as exc:  # noqa: BLE001 - any other failure is this article's only
         return pipeline.failed(job, exc)
 
@@ -244,8 +246,12 @@ def publish_sources(
         progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
         futures_ = taskworker.delay_all([(job, key) for _, job, key in todo], out)
         delayed = dict(zip(futures_, [(i, job) for i, job, _ in todo], strict=True))
+        # A task worker that cannot run them (lost, or not sharing PREFECT_HOME's storage)
+        # must not hang the batch: every article's budget, spread over the workers, plus a minute.
+        per_worker = -(-len(todo) // max(1, workers))
+        deadline = time.monotonic() + per_worker * pipeline.job_budget(settings.limits) + 60
         for fut, (i, job) in delayed.items():
-            results[i] = _result_of(job, fut)
+            results[i] = _result_of(job, fut, timeout=max(1.0, deadline - time.monotonic()))
             progress.advance(results[i])
     elif todo:
         logger.info("%d article(s) to publish, %d unchanged", len(todo), len(results))

@@ -261,3 +261,31 @@ def test_download_app_index_lists_the_published_article(
     html = httpx.get(served.download + "/").text
     assert TITLE in html and "status-ok" in html
     assert f"/articles/{SLUG}/report.pdf" in html and f"/articles/{SLUG}/report.png" in html
+
+
+def test_editorial_run_hands_its_articles_to_the_warm_task_worker(
+    served: Served, tmp_path: Path
+) -> None:
+    """With a server running, `editorial run` starts no worker of its own: the task worker that
+    `serve` keeps warm publishes the article."""
+    import shutil
+
+    src = tmp_path / "sources"
+    src.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "texte.txt", src / "texte.txt")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EDITORIAL_"))}
+    env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_HOME=str(served.home), PREFECT_API_URL=served.api)  # fmt: skip
+    editorial = Path(sys.executable).parent / "editorial"
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [str(editorial), "run", str(src), "--out", str(out), "--formats", "social", "--quiet"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (out / "le-port-rouvre-ses-portes" / "social.json").is_file()
+    with client(served) as c:
+        names = [r.name for r in c.read_task_runs(limit=200)]
+    # Task runs of the warm task are named after it; the local pool's are "publish <file>".
+    assert any(n.startswith("publish-article-warm") for n in names), names
+    assert "publish texte.txt" not in names
