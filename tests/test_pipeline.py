@@ -145,3 +145,19 @@ def test_cli_extract_writes_eval_json(tmp_path: Path) -> None:
 
 def test_all_formats_constant() -> None:
     assert ALL_FORMATS == ("pdf", "newsletter", "social")
+
+
+def test_the_core_never_imports_prefect() -> None:
+    """editorial/ is the pure core: Prefect stays in flows/."""
+    import re
+
+    offenders = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in sorted((ROOT / "editorial").rglob("*.py"))
+        for n, line in enumerate(p.read_text("utf-8").splitlines(), 1)
+        if re.match(r"\s*(from|import)\s+prefect\b", line)
+    ]
+    assert offenders == []
+    code = "import sys, editorial.pipeline, editorial.web; print('prefect' in sys.modules)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.stdout.strip() == "False", proc.stderr
