@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
+
+from editorial.model import Article, Extraction
 
 # Offline Prefect, before anything imports it.
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -19,6 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOLDENS = Path(__file__).resolve().parent / "goldens"
+EVAL = Path(__file__).resolve().parent / "eval"
+
+
+def eval_sources() -> list[Path]:
+    """The evaluation articles kept in the repo (tests/eval/), English then French."""
+    return sorted(EVAL.glob("en/*.txt")) + sorted(EVAL.glob("fr/*.txt"))
+
+
+@cache
+def ingest_and_extract(path: Path) -> tuple[Article, Extraction]:
+    """Real ingest and extraction (real pandoc, real spaCy), once per path per test process."""
+    from editorial.extract import extract
+    from editorial.ingest import ingest
+
+    article = ingest(path)
+    return article, extract(article)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import email
 from email import policy
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,28 +16,12 @@ from editorial.config import Settings
 from editorial.model import Article, Block, EntitySummary, Extraction, Quote, RenderedFile
 from editorial.render.newsletter import MAX_HTML_BYTES, render_newsletter, sanitize
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
+from .conftest import ROOT, SAMPLE, eval_sources, ingest_and_extract
+
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "newsletter"
 DEFAULT = Settings()
 BASE = Settings.model_validate({"brand": {"url": "https://news.example.org"}})
 UTM = "utm_source=newsletter&utm_medium=email&utm_campaign="
-
-
-def eval_sources() -> list[Path]:
-    here = Path(__file__).resolve().parent / "eval"
-    root = here if any(here.glob("*/*.txt")) else Path("/work/shared/eval")
-    return sorted(root.glob("en/*.txt")) + sorted(root.glob("fr/*.txt"))
-
-
-@cache
-def pipeline(path: Path) -> tuple[Article, Extraction]:
-    """Real ingest and extraction (real pandoc, real spaCy)."""
-    from editorial.extract import extract
-    from editorial.ingest import ingest
-
-    article = ingest(path)
-    return article, extract(article)
 
 
 class Tags(HTMLParser):
@@ -244,7 +227,7 @@ def test_eml_is_deterministic_and_parses_back() -> None:
 
 
 def test_sample_newsletter(update_goldens: bool) -> None:
-    article, extraction = pipeline(SAMPLE)
+    article, extraction = ingest_and_extract(SAMPLE)
     files = files_of(article, extraction)
     html = files["newsletter.html"].data.decode()
     check_email_safe(html, article)
@@ -261,7 +244,7 @@ def test_sample_newsletter(update_goldens: bool) -> None:
 
 @pytest.mark.parametrize("path", eval_sources(), ids=lambda p: p.stem)
 def test_eval_article_newsletter(path: Path) -> None:
-    article, extraction = pipeline(path)
+    article, extraction = ingest_and_extract(path)
     files = files_of(article, extraction, BASE)
     check_email_safe(files["newsletter.html"].data.decode(), article)
     check_eml(files["newsletter.eml"].data, article, BASE)

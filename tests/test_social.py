@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,28 +20,12 @@ from editorial.render import social
 from editorial.render.i18n import words
 from editorial.render.posttext import camel_tag, clean, quoted, sentences
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
+from .conftest import ROOT, SAMPLE, eval_sources, ingest_and_extract
+
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "social"
 PLATFORMS = ("x", "bluesky", "mastodon", "linkedin", "threads")
 DEFAULT = Settings()
 BASE = Settings.model_validate({"brand": {"url": "https://news.example.org/editorial"}})
-
-
-def eval_sources() -> list[Path]:
-    here = Path(__file__).resolve().parent / "eval"
-    root = here if any(here.glob("*/*.txt")) else Path("/work/shared/eval")
-    return sorted(root.glob("en/*.txt")) + sorted(root.glob("fr/*.txt"))
-
-
-@cache
-def pipeline(path: Path) -> tuple[Article, Extraction]:
-    """Real ingest and extraction (real pandoc, real spaCy)."""
-    from editorial.extract import extract
-    from editorial.ingest import ingest
-
-    article = ingest(path)
-    return article, extract(article)
 
 
 # ------------------------------------------------------------------ independent checks
@@ -347,7 +330,7 @@ def test_random_articles_stay_within_every_rule(title, lead, paras, quotes, enti
 
 
 def test_sample_social(update_goldens: bool) -> None:
-    article, extraction = pipeline(SAMPLE)
+    article, extraction = ingest_and_extract(SAMPLE)
     data = rendered(article, extraction)
     for name in PLATFORMS:
         check_rules(name, data[name])
@@ -362,7 +345,7 @@ def test_sample_social(update_goldens: bool) -> None:
 
 @pytest.mark.parametrize("path", eval_sources(), ids=lambda p: p.stem)
 def test_eval_article_social(path: Path) -> None:
-    article, extraction = pipeline(path)
+    article, extraction = ingest_and_extract(path)
     data = rendered(article, extraction, BASE)
     for name in PLATFORMS:
         check_rules(name, data[name], BASE)
