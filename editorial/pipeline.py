@@ -292,6 +292,23 @@ def _init_worker(settings: Settings, claims_dir: str = "") -> None:
             __import__(module)
         except ImportError:
             pass
+    tune_gc()
+
+
+# The collector's default first threshold (700 allocations) makes it walk WeasyPrint's and
+# spaCy's object graphs hundreds of times per article. Measured on the bench corpus in one warm
+# process: 0.666 s -> 0.561 s per article with the models and modules frozen out of the
+# collector's sight and a first threshold of 50,000 (peak memory unchanged within 5 MiB).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def tune_gc() -> None:
+    """Collect once, freeze what is loaded (models, modules) and collect less often."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _warm() -> int:
