@@ -25,6 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from editorial import store
 from editorial.config import (
@@ -270,8 +271,15 @@ def job_budget(limits: Limits) -> float:
     return limits.pandoc_timeout + limits.nlp_timeout + limits.render_timeout + 30.0
 
 
-def _init_worker(settings: Settings, claims_dir: str = "") -> None:
-    """Worker start-up: memory limit, models and renderers warm before the first article."""
+def _init_worker(
+    settings: Settings,
+    claims_dir: str = "",
+    languages: tuple[Language, ...] = ("en", "fr"),
+    render_warmup: bool = False,
+) -> None:
+    """Worker start-up: memory limit, renderers imported, and the models of `languages` loaded
+    before the first article (the others load on first use); with `render_warmup`, every
+    stage run once on a short article of each of those languages (`editorial.warmup`)."""
     import resource
 
     global _claims_dir
@@ -282,7 +290,7 @@ def _init_worker(settings: Settings, claims_dir: str = "") -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from editorial.extract.nlp import warm_up
 
-    warm_up()
+    warm_up(languages)
     for module in (
         "editorial.render.pdf",
         "editorial.render.newsletter",
@@ -292,6 +300,10 @@ def _init_worker(settings: Settings, claims_dir: str = "") -> None:
             __import__(module)
         except ImportError:
             pass
+    if render_warmup:
+        from editorial import warmup
+
+        warmup.warm_up(settings, languages)
     tune_gc()
 
 
@@ -356,11 +368,26 @@ class _Flight:
 class WorkerPool:
     """Long-lived worker processes with models loaded once each; restarted if one dies.
 
-    Thread-safe: `produce()` may be called from many threads (the Prefect task runner)."""
+    Thread-safe: `produce()` may be called from many threads (the Prefect task runner).
 
-    def __init__(self, workers: int, settings: Settings) -> None:
+    `languages`: the models each worker loads as it starts. A pool that starts ahead of its
+    work (`prestart`, a long-lived server) loads both; a pool that gets its articles at once
+    can load each model on first use (`languages=()`): an English-only run then never pays the
+    French model's 2.5 s (most of it `spacy.lang.fr`'s tokenizer exceptions). `render_warmup`:
+    each worker also runs every stage once as it starts (long-lived pools)."""
+
+    def __init__(
+        self,
+        workers: int,
+        settings: Settings,
+        languages: tuple[Language, ...] = ("en", "fr"),
+        *,
+        render_warmup: bool = False,
+    ) -> None:
         self.workers = max(1, workers)
         self.settings = settings
+        self.languages = languages
+        self.render_warmup = render_warmup
         self.budget = job_budget(settings.limits)
         self._claims = Path(tempfile.mkdtemp(prefix="editorial-claims-"))
         self._lock = threading.RLock()
@@ -378,7 +405,7 @@ class WorkerPool:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context("forkserver"),
             initializer=_init_worker,
-            initargs=(self.settings, str(self._claims)),
+            initargs=(self.settings, str(self._claims), self.languages, self.render_warmup),
         )
         self._executors[self._generation] = executor
         return executor
@@ -548,7 +575,7 @@ def run_batch(
         else:
             todo.append((i, job, key))
     if todo:
-        with WorkerPool(min(workers, len(todo)), settings) as pool:
+        with WorkerPool(min(workers, len(todo)), settings, languages=()) as pool:
             for i, job, key, outcome in _stream(pool, todo):
                 results[i] = finish(job, outcome, key, out_dir)
                 if on_result:
@@ -564,13 +591,13 @@ def run_batch(
 def _stream(
     pool: WorkerPool, todo: list[tuple[int, Job, str]]
 ) -> Iterator[tuple[int, Job, str, Produced | ArticleResult]]:
-    """At most one job per worker in flight (memory does not grow with N, and each job's hard
-    deadline runs from its real start); jobs of a crashed pool that were not to blame run
-    again."""
+    """At most two jobs per worker in flight: a worker never waits while this process
+    publishes the previous article, and memory does not grow with N (each job's hard deadline
+    runs from its real start); jobs of a crashed pool that were not to blame run again."""
     pending: dict[Future[Produced | ArticleResult], tuple[int, Job, str]] = {}
     queue = deque(todo)
     while queue or pending:
-        while queue and len(pending) < pool.workers:
+        while queue and len(pending) < 2 * pool.workers:
             item = queue.popleft()
             pending[pool.submit(item[1])] = item
         done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
@@ -582,3 +609,95 @@ def _stream(
                 queue.appendleft(item)
                 continue
             yield (*item, outcome)
+
+
+# ---------------------------------------------------------------- prefetching for the flows
+
+
+class Feeder:
+    """Produces `jobs` on `pool` in order, ahead of whoever takes the outcomes.
+
+    The flows start one before Prefect is up (the temporary server takes seconds to start)
+    and take each article's outcome from it when its task runs, so the workers never wait
+    for the orchestration. At most `ahead` outcomes are held at once (in flight or produced
+    and not yet taken): memory does not grow with N. `take(job)` of a job the feeder was not
+    given produces it directly."""
+
+    def __init__(self, pool: WorkerPool, jobs: Iterable[Job], ahead: int | None = None) -> None:
+        self.pool = pool
+        self.ahead = max(1, ahead or 2 * pool.workers)
+        self._queue = deque(dict.fromkeys(jobs))
+        self._queued = set(self._queue)
+        self._futures: dict[Job, Future[Produced | ArticleResult]] = {}
+        self._cond = threading.Condition()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="editorial-feeder", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._closed and self._queue and len(self._futures) >= self.ahead:
+                    self._cond.wait(0.5)
+                    self._enforce()
+                if self._closed or not self._queue:
+                    break
+                job = self._queue.popleft()
+                self._futures[job] = self.pool.submit(job)
+                self._cond.notify_all()
+        while True:  # keep enforcing deadlines on what is still in flight
+            with self._cond:
+                if self._closed or not self._futures:
+                    return
+                self._cond.wait(0.5)
+                self._enforce()
+
+    def _enforce(self) -> None:
+        self.pool.enforce_deadlines([f for f in self._futures.values() if not f.done()])
+
+    def take(self, job: Job) -> Produced | ArticleResult:
+        """The outcome of `job` (blocking), produced ahead when the feeder was given it."""
+        with self._cond:
+            while job in self._queued and job not in self._futures and not self._closed:
+                self._cond.wait(0.5)
+            future = self._futures.get(job)
+        if future is None:
+            return self.pool.produce(job)
+        while not future.done():
+            wait([future], timeout=0.5)
+            self.pool.enforce_deadlines([future])
+        with self._cond:
+            self._futures.pop(job, None)
+            self._queued.discard(job)
+            self._cond.notify_all()
+        outcome = self.pool.resolve(future)
+        # None: an innocent victim of another job's crash; produce it again.
+        return outcome if outcome is not None else self.pool.produce(job)
+
+    def close(self) -> None:
+        """Stop feeding; outcomes nobody took are dropped."""
+        with self._cond:
+            self._closed = True
+            for future in self._futures.values():
+                future.cancel()
+            self._cond.notify_all()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> Feeder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def task_groups(
+    items: list[Any], *, per_task_max: int = 16, max_tasks: int = 32
+) -> list[list[Any]]:
+    """Consecutive groups of `items`, one per orchestrated task: one item per group up to
+    `per_task_max` items (every article its own task in the UI), else at most `max_tasks`
+    groups of equal size (a task costs the Prefect server about 30 ms of CPU: one per article
+    at N=1,000 would be a minute of it, taken from the two cores the workers use)."""
+    if len(items) <= per_task_max:
+        return [[item] for item in items]
+    size = -(-len(items) // max_tasks)
+    return [items[i : i + size] for i in range(0, len(items), size)]

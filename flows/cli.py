@@ -9,10 +9,17 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from editorial.config import PROJECT_ROOT
 from editorial.model import ALL_FORMATS
+
+if TYPE_CHECKING:
+    from editorial.config import Settings
+    from editorial.model import ArticleResult
+    from editorial.pipeline import Job
 
 OFFLINE_ENV = {
     "DO_NOT_TRACK": "1",
@@ -117,7 +124,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from editorial.config import load_settings
-    from editorial.model import ArticleResult
 
     settings = load_settings()
     workers = args.workers or settings.server.workers
@@ -151,31 +157,73 @@ def cmd_run(args: argparse.Namespace) -> int:
             results = pipeline.run_batch(jobs, out_dir=out, settings=settings,
                                          workers=workers, on_result=on_result)  # fmt: skip
         else:
-            use_server(settings.server.host, settings.server.prefect_port)
-            pool = None
-            if not os.environ.get("PREFECT_API_URL"):
-                # Workers load their models while Prefect's temporary server starts.
-                pool = pipeline.WorkerPool(min(workers, len(todo)), settings)
-                pool.prestart()
-            from flows import publish
-
-            publish.on_result_hook = on_result
-            publish.prestarted_pool = pool
-            try:
-                state = publish.publish_sources(
-                    paths=args.paths, out_dir=args.out, formats=args.formats, force=args.force,
-                    workers=workers, pdf_variant=args.pdf_variant, language=args.language,
-                    return_state=True,
-                )  # fmt: skip
-            finally:
-                if pool:
-                    pool.close()
-            data = state.result(raise_on_failure=False)
-            if not isinstance(data, list):
-                print(f"editorial: the flow run failed: {state.message}", file=sys.stderr)
+            results_or_none = _run_flow(args, todo, settings, workers, on_result)
+            if results_or_none is None:
                 return 1
-            results = [ArticleResult.model_validate(r) for r in data]
+            results = results_or_none
     return summarise(results, out, console)
+
+
+def _run_flow(
+    args: argparse.Namespace,
+    todo: list[Job],
+    settings: Settings,
+    workers: int,
+    on_result: Callable[[ArticleResult], None],
+) -> list[ArticleResult] | None:
+    """The batch as a Prefect flow run: handed to `make serve`'s warm publisher when one
+    answers, else run here on a worker pool that starts producing at once, while Prefect (a
+    temporary server unless one is running) gets ready. None when the run itself failed."""
+    from editorial import pipeline
+    from editorial.model import ArticleResult
+    from flows import publisher
+
+    request = {"paths": [str(Path(p).resolve()) for p in args.paths],
+               "out_dir": str(Path(args.out).resolve()), "formats": args.formats,
+               "force": args.force, "pdf_variant": args.pdf_variant, "language": args.language}  # fmt: skip
+    url = publisher.find(settings.server.auth_string)
+    if url:
+        try:
+            done = publisher.publish(
+                url, request, auth_string=settings.server.auth_string,
+                on_result=lambda r: on_result(ArticleResult.model_validate(r)),
+            )  # fmt: skip
+        except OSError as exc:
+            print(f"editorial: the warm publisher at {url} failed: {exc}", file=sys.stderr)
+            return None
+        if done.get("results") is None:
+            print(f"editorial: the flow run failed: {done.get('message')}", file=sys.stderr)
+            return None
+        return [ArticleResult.model_validate(r) for r in done["results"]]
+
+    use_server(settings.server.host, settings.server.prefect_port)
+    # The workers start on the articles now; the flow's tasks take each outcome when they run.
+    pool = pipeline.WorkerPool(min(workers, len(todo)), settings, languages=())
+    feeder = pipeline.Feeder(pool, todo)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from flows import publish
+
+    publish.on_result_hook = on_result
+    publish.prefetch = feeder
+    try:
+        # This process watches its own run to the end (Ctrl-C marks it cancelled): no heartbeat
+        # thread, whose join held every run's end back by up to a second.
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            state = publish.publish_sources(
+                paths=args.paths, out_dir=args.out, formats=args.formats, force=args.force,
+                workers=workers, pdf_variant=args.pdf_variant, language=args.language,
+                return_state=True,
+            )  # fmt: skip
+    finally:
+        publish.prefetch = None
+        feeder.close()
+        pool.close()
+    data = state.result(raise_on_failure=False)
+    if not isinstance(data, list):
+        print(f"editorial: the flow run failed: {state.message}", file=sys.stderr)
+        return None
+    return [ArticleResult.model_validate(r) for r in data]
 
 
 def summarise(results: list, out: Path, console: object) -> int:  # type: ignore[type-arg]

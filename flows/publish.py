@@ -66,19 +66,33 @@ def transient_only(task: Any, task_run: Any, state: State) -> bool:
     return False
 
 
-# Set by the batch flow for the tasks it submits (a pool cannot be a task parameter).
-_pool: pipeline.WorkerPool | None = None
-_pool_lock = threading.Lock()
+# Set by the batch flow for the tasks it runs (a feeder cannot be a task parameter).
+_feeder: pipeline.Feeder | None = None
+_progress: Progress | None = None
+_feeder_lock = threading.Lock()
 
 
-@task(name="publish_article", retries=2, retry_delay_seconds=1, retry_condition_fn=transient_only,
+@task(name="publish_articles", retries=2, retry_delay_seconds=1, retry_condition_fn=transient_only,
       cache_policy=NO_CACHE)  # fmt: skip
-def publish_article_task(job: pipeline.Job, key: str, out_dir: str) -> ArticleResult:
-    assert _pool is not None
-    result = pipeline.finish(job, _pool.produce(job), key, Path(out_dir))
-    if result.status == "failed" and result.error:
-        raise ArticleFailed(f"{result.error.code}: {result.error.message}")
-    return result
+def publish_articles_task(group: list[tuple[pipeline.Job, str]], out_dir: str) -> Any:
+    """Publish a group of articles (one, up to `pipeline.task_groups`' threshold): each is
+    taken from the feeder that produced it ahead in the warm worker pool, written, and counted
+    in the progress artifact. A rejected article fails the task with "<code>: <source>:
+    <message>"; the other articles of its group are still published."""
+    assert _feeder is not None
+    results: list[ArticleResult] = []
+    for job, key in group:
+        result = pipeline.finish(job, _feeder.take(job), key, Path(out_dir))
+        results.append(result)
+        if _progress:
+            _progress.advance(result)
+    bad = [r for r in results if r.status == "failed" and r.error]
+    if bad:
+        first = bad[0].error
+        assert first
+        more = f" (+{len(bad) - 1} more failed)" if len(bad) > 1 else ""
+        return Failed(message=f"{first.code}: {first.message}{more}", data=results)
+    return results
 
 
 def _result_of(job: pipeline.Job, future: Any, timeout: float | None = None) -> ArticleResult:
@@ -121,8 +135,9 @@ class Progress:
 # Optional terminal hook (set by the CLI): called with each ArticleResult as it finishes.
 on_result_hook: Callable[[ArticleResult], None] | None = None
 # Optional warm pool started by the CLI before the flow (its workers load models while
-# Prefect's temporary server starts).
+# Prefect's temporary server starts), or a feeder already producing the CLI's articles on one.
 prestarted_pool: pipeline.WorkerPool | None = None
+prefetch: pipeline.Feeder | None = None
 
 
 # The flow's body reads module state only through these functions: a Dask task runner pickles
@@ -132,7 +147,7 @@ def _hook() -> Callable[[ArticleResult], None] | None:
 
 
 def _task_workers_ready() -> bool:
-    return prestarted_pool is None and bool(taskworker.connected_workers())
+    return prestarted_pool is None and prefetch is None and bool(taskworker.connected_workers())
 
 
 def _fan_out_processes(
@@ -144,26 +159,50 @@ def _fan_out_processes(
     workers: int,
     progress: Progress,
 ) -> None:
-    """One task per article; its stages run in this machine's warm worker-process pool."""
-    global _pool
-    own_pool = prestarted_pool is None
-    with _pool_lock:
-        _pool = prestarted_pool or pipeline.WorkerPool(min(workers, len(todo)), settings)
+    """The articles are produced in order by a feeder on this machine's warm worker-process
+    pool (the CLI starts it before Prefect is up); tasks, one per article or per group of
+    articles in a large batch, run one after another and publish each article as its outcome
+    arrives, while the feeder keeps both workers busy with the next ones."""
+    global _feeder, _progress
+    own_pool = prestarted_pool is None and prefetch is None
+    pool = (prefetch.pool if prefetch else prestarted_pool) or pipeline.WorkerPool(
+        min(workers, len(todo)), settings
+    )
+    own_feeder = prefetch is None
+    with _feeder_lock:
+        _feeder = prefetch or pipeline.Feeder(pool, [job for _, job, _ in todo])
+        _progress = progress
     try:
-        futures = {
-            publish_article_task.with_options(
-                task_run_name=f"publish {Path(job.source).name}"
-            ).submit(job, key, out_dir): (i, job)
-            for i, job, key in todo
-        }
-        for fut in as_completed(list(futures)):
-            i, job = futures[fut]
-            results[i] = _result_of(job, fut)
-            progress.advance(results[i])
+        groups = pipeline.task_groups(todo)
+        for n, group in enumerate(groups, 1):
+            names = [Path(job.source).name for _, job, _ in group]
+            name = (f"publish {names[0]}" if len(group) == 1 else
+                    f"publish {len(group)} articles ({n}/{len(groups)}): {names[0]} .. {names[-1]}")  # fmt: skip
+            state = publish_articles_task.with_options(task_run_name=name[:200])(
+                [(job, key) for _, job, key in group], out_dir, return_state=True
+            )
+            for (i, _, _), result in zip(group, _group_results(group, state), strict=True):
+                results[i] = result
     finally:
+        with _feeder_lock:
+            if own_feeder and _feeder:
+                _feeder.close()
+            _feeder, _progress = None, None
         if own_pool:
-            _pool.close()
-        _pool = None
+            pool.close()
+
+
+def _group_results(group: list[tuple[int, pipeline.Job, str]], state: State) -> list[ArticleResult]:
+    """The ArticleResults of a group task's final state; a task that crashed fails all its
+    articles with its message."""
+    try:
+        data = state.result(raise_on_failure=False)
+    except BaseException as exc:  # noqa: BLE001 - e.g. its result could not be read
+        data = exc
+    if isinstance(data, list) and len(data) == len(group):
+        return [ArticleResult.model_validate(r) for r in data]
+    error = data if isinstance(data, BaseException) else RuntimeError(state.message or "no result")
+    return [pipeline.failed(job, error) for _, job, _ in group]
 
 
 def _batch_run_name() -> str:

@@ -1,10 +1,11 @@
 """Warm background task workers: articles published in long-lived processes.
 
 `make serve` starts one (`python -m flows.taskworker`). It holds a warm `WorkerPool` (models
-loaded, WeasyPrint ready) and serves the `publish-article-warm` task through Prefect's task
-worker protocol: a batch or a single `editorial run` against the running server hands its
-articles over with `.delay()` instead of starting processes and loading models itself. More task
-workers on other machines (sharing the outputs folder) scale a batch out.
+loaded, every renderer run once) and serves the `publish-article-warm` task through Prefect's
+task worker protocol: a deployment's batch hands its articles over with `.delay()` instead of
+starting processes and loading models itself. More task workers on other machines (sharing the
+outputs folder) scale a batch out. The same process is the warm publisher `editorial run`
+hands its articles to (`flows.publisher`).
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def warm_pool(workers: int | None = None) -> pipeline.WorkerPool:
     with _lock:
         if _pool is None:
             settings = load_settings()
-            _pool = pipeline.WorkerPool(workers or settings.server.workers, settings)
+            _pool = pipeline.WorkerPool(
+                workers or settings.server.workers, settings, render_warmup=True
+            )
             _pool.prestart()
         return _pool
 
@@ -78,9 +81,16 @@ def connected_workers() -> int:
 def main() -> None:
     from prefect.task_worker import serve
 
+    from flows import publisher
+
+    settings = load_settings()
     workers = int(os.environ.get("EDITORIAL_SERVER_WORKERS", "0")) or None
     warm_pool(workers)
-    serve(publish_warm, limit=(workers or load_settings().server.workers) * 2)
+    publisher.start(warm_pool, host=settings.server.host, auth_string=settings.server.auth_string)
+    try:
+        serve(publish_warm, limit=(workers or settings.server.workers) * 2)
+    finally:
+        publisher.forget()
 
 
 if __name__ == "__main__":

@@ -263,29 +263,49 @@ def test_download_app_index_lists_the_published_article(
     assert f"/articles/{SLUG}/report.pdf" in html and f"/articles/{SLUG}/report.png" in html
 
 
-def test_editorial_run_hands_its_articles_to_the_warm_task_worker(
+def test_editorial_run_hands_its_articles_to_the_warm_publisher(
     served: Served, tmp_path: Path
 ) -> None:
-    """With a server running, `editorial run` starts no worker of its own: the task worker that
-    `serve` keeps warm publishes the article."""
+    """With `serve` running, `editorial run` neither imports Prefect nor starts workers: the
+    warm publisher in serve's task-worker process runs the flow (recorded on serve's server)
+    and streams the results back."""
+    import json
     import shutil
 
     src = tmp_path / "sources"
     src.mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "texte.txt", src / "texte.txt")
+    info = json.loads((served.home / "publisher.json").read_text("utf-8"))
+    assert info["url"].startswith("http://127.0.0.1:")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EDITORIAL_"))}
     env.update(DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_HOME=str(served.home), PREFECT_API_URL=served.api)  # fmt: skip
-    editorial = Path(sys.executable).parent / "editorial"
+               PREFECT_HOME=str(served.home))  # fmt: skip
     out = tmp_path / "out"
+    # The CLI's own code, with an import hook that fails the run if Prefect gets imported.
+    code = (
+        "import sys, builtins\n"
+        "real = builtins.__import__\n"
+        "def guard(name, *a, **k):\n"
+        "    if name == 'prefect' or name.startswith(('prefect.', 'weasyprint', 'spacy')):\n"
+        "        raise SystemExit(f'imported {name}')\n"
+        "    return real(name, *a, **k)\n"
+        "builtins.__import__ = guard\n"
+        "from flows.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
     proc = subprocess.run(
-        [str(editorial), "run", str(src), "--out", str(out), "--formats", "social", "--quiet"],
+        [sys.executable, "-c", code, "run", str(src), "--out", str(out), "--formats", "social",
+         "--quiet"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=400,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (out / "le-port-rouvre-ses-portes" / "social.json").is_file()
+    report = json.loads((out / "run-report.json").read_text("utf-8"))
+    assert report["summary"]["ok"] == 1
     with client(served) as c:
         names = [r.name for r in c.read_task_runs(limit=200)]
-    # Task runs of the warm task are named after it; the local pool's are "publish <file>".
-    assert any(n.startswith("publish-article-warm") for n in names), names
-    assert "publish texte.txt" not in names
+    assert "publish texte.txt" in names, names
+
+    # A request without the client header (what a browser page could send) is refused.
+    r = httpx.post(info["url"] + "/publish", json={"paths": [str(src)]}, timeout=10)
+    assert r.status_code == 403

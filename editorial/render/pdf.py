@@ -147,7 +147,9 @@ def render_pdf(
     document = layout(render_html(context), source_dir=source_dir, variant=chosen)
     pages = len(document.pages)
     if pages > settings.limits.max_pages:
-        raise RenderError(f"too many pages: {pages} > limits.max_pages = {settings.limits.max_pages}")
+        raise RenderError(
+            f"too many pages: {pages} > limits.max_pages = {settings.limits.max_pages}"
+        )
     pdf = write_pdf(document, context, variant=chosen)
     return (
         RenderedFile(name="report.pdf", data=pdf, media_type="application/pdf"),

@@ -140,8 +140,12 @@ def running_title(title: str, limit: int = 70) -> str:
 
 def page_css(title: str, brand: str, t: dict[str, str]) -> Markup:
     footer = " ".join(
-        (css_string(t["report.page"] + " "), "counter(page)", css_string(" " + t["report.of"] + " "),
-         "counter(pages)")
+        (
+            css_string(t["report.page"] + " "),
+            "counter(page)",
+            css_string(" " + t["report.of"] + " "),
+            "counter(pages)",
+        )
     )
     return Markup(
         f"@page {{ @top-left {{ content: {css_string(running_title(title))}; }} "
@@ -291,11 +295,15 @@ def build_body(article: Article, source_dir: Path) -> tuple[tuple[BodyItem, ...]
         if faq_pairs:
             faq_count += 1
             faq_id = unique("r-faq" if faq_count == 1 else f"r-faq-{faq_count}")
-            items.append(BodyItem(kind="faq", id=faq_id, pairs=tuple(faq_pairs), level=faq_heading_level))
+            items.append(
+                BodyItem(kind="faq", id=faq_id, pairs=tuple(faq_pairs), level=faq_heading_level)
+            )
         faq_pairs = []
 
     for index, block in enumerate(body):
-        block_id = unique(block.anchor if block.kind == "heading" and block.anchor else f"b{index + 1}")
+        block_id = unique(
+            block.anchor if block.kind == "heading" and block.anchor else f"b{index + 1}"
+        )
         html = block_markup(block.html, block.text, lang)
         if block.kind != "list_item":
             flush_list()
@@ -311,9 +319,7 @@ def build_body(article: Article, source_dir: Path) -> tuple[tuple[BodyItem, ...]
         elif block.kind == "faq_question":
             if not faq_pairs:
                 previous = items[-1] if items else None
-                faq_heading_level = (
-                    previous.level if previous and previous.kind == "heading" else 0
-                )
+                faq_heading_level = previous.level if previous and previous.kind == "heading" else 0
             q_level = min(6, (faq_heading_level or 2) + 1)
             faq_pairs.append(FaqPair(id=block_id, question=html, answers=(), level=q_level))
         elif block.kind == "faq_answer":
@@ -334,7 +340,9 @@ def build_body(article: Article, source_dir: Path) -> tuple[tuple[BodyItem, ...]
             lead = not lead_done and all(i.kind == "heading" for i in items)
             lead_done = True
             items.append(
-                BodyItem(kind="paragraph", id=block_id, html=initial(html) if lead else html, lead=lead)
+                BodyItem(
+                    kind="paragraph", id=block_id, html=initial(html) if lead else html, lead=lead
+                )
             )
     flush_list()
     flush_faq()
@@ -360,8 +368,10 @@ def place_pull_quotes(
         candidates = sorted(slots, key=lambda s: abs(s - position))
         for slot in candidates:
             near = {items[slot].id, items[slot + 1].id}
-            if slot not in chosen and quote.target not in near and all(
-                abs(slot - other) > 2 for other in chosen
+            if (
+                slot not in chosen
+                and quote.target not in near
+                and all(abs(slot - other) > 2 for other in chosen)
             ):
                 chosen[slot] = quote
                 break
@@ -376,7 +386,9 @@ def place_pull_quotes(
 # -- people and entities ------------------------------------------------------------------------
 
 
-def _quote_view(quote: Quote, article: Article, targets: tuple[tuple[str, Block], ...]) -> QuoteView:
+def _quote_view(
+    quote: Quote, article: Article, targets: tuple[tuple[str, Block], ...]
+) -> QuoteView:
     return QuoteView(
         text=quoted(quote.text, article.language),
         speaker=plain(quote.speaker, article.language),
@@ -391,7 +403,10 @@ def _capitalised(name: str) -> str:
 
 
 def build_speakers(
-    article: Article, extraction: Extraction, targets: tuple[tuple[str, Block], ...], t: dict[str, str]
+    article: Article,
+    extraction: Extraction,
+    targets: tuple[tuple[str, Block], ...],
+    t: dict[str, str],
 ) -> tuple[SpeakerView, ...]:
     """Every speaker in order of first quote with their quotes (deduplicated); unattributed last."""
     groups: dict[str, list[QuoteView]] = {}
@@ -405,13 +420,18 @@ def build_speakers(
         seen.add(key)
         groups.setdefault(quote.speaker, []).append(_quote_view(quote, article, targets))
     speakers = [
-        SpeakerView(name=_capitalised(plain(name, article.language)), role=plain(speaker_role(name, article), article.language),
-                    quotes=tuple(views))
+        SpeakerView(
+            name=_capitalised(plain(name, article.language)),
+            role=plain(speaker_role(name, article), article.language),
+            quotes=tuple(views),
+        )
         for name, views in groups.items()
         if name
     ]
     if "" in groups:
-        speakers.append(SpeakerView(name=t["report.unattributed"], role="", quotes=tuple(groups[""])))
+        speakers.append(
+            SpeakerView(name=t["report.unattributed"], role="", quotes=tuple(groups[""]))
+        )
     return tuple(speakers)
 
 
@@ -452,7 +472,7 @@ def build_context(
     # The cover already shows the title and standfirst: a quote from them would be printed twice.
     cover_end = max((b.end for b in article.blocks if b.kind in ("title", "standfirst")), default=0)
     in_body = [q for q in ranked if q.start >= cover_end]
-    strongest = tuple(in_body[:1 + MAX_PULL_QUOTES])
+    strongest = tuple(in_body[: 1 + MAX_PULL_QUOTES])
     cover_quote = None
     if strongest:
         cover = strongest[0]
