@@ -236,7 +236,8 @@ def fitted(
 
 
 def png(document: Any, shape: Shape) -> bytes:
-    pdf_bytes = document.write_pdf()
+    # The PDF only lives to be rasterised here: its streams are not worth compressing.
+    pdf_bytes = document.write_pdf(uncompressed_pdf=True)
     pdf = pypdfium2.PdfDocument(pdf_bytes)
     try:
         page = pdf[0]
