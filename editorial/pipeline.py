@@ -620,12 +620,15 @@ class Feeder:
     The flows start one before Prefect is up (the temporary server takes seconds to start)
     and take each article's outcome from it when its task runs, so the workers never wait
     for the orchestration. At most `ahead` outcomes are held at once (in flight or produced
-    and not yet taken): memory does not grow with N. `take(job)` of a job the feeder was not
-    given produces it directly."""
+    and not yet taken; about 0.5 MB each): memory does not grow with N, and the default covers
+    a temporary Prefect server's start-up (7-10 s here, about 25 articles). `take(job)` of a
+    job the feeder was not given produces it directly."""
+
+    AHEAD = 48
 
     def __init__(self, pool: WorkerPool, jobs: Iterable[Job], ahead: int | None = None) -> None:
         self.pool = pool
-        self.ahead = max(1, ahead or 2 * pool.workers)
+        self.ahead = max(1, ahead or self.AHEAD)
         self._queue = deque(dict.fromkeys(jobs))
         self._queued = set(self._queue)
         self._futures: dict[Job, Future[Produced | ArticleResult]] = {}
@@ -690,14 +693,13 @@ class Feeder:
         self.close()
 
 
-def task_groups(
-    items: list[Any], *, per_task_max: int = 16, max_tasks: int = 32
-) -> list[list[Any]]:
+def task_groups(items: list[Any], max_tasks: int = 32) -> list[list[Any]]:
     """Consecutive groups of `items`, one per orchestrated task: one item per group up to
-    `per_task_max` items (every article its own task in the UI), else at most `max_tasks`
-    groups of equal size (a task costs the Prefect server about 30 ms of CPU: one per article
-    at N=1,000 would be a minute of it, taken from the two cores the workers use)."""
-    if len(items) <= per_task_max:
+    `max_tasks` items (every article its own task in the UI), else `max_tasks` groups of about
+    equal size. A task costs the Prefect server about 30 ms of CPU (measured here, 100 trivial
+    tasks): one per article at N=1,000 would be half a minute of it, taken from the two cores
+    the workers use."""
+    if len(items) <= max_tasks:
         return [[item] for item in items]
     size = -(-len(items) // max_tasks)
     return [items[i : i + size] for i in range(0, len(items), size)]

@@ -66,6 +66,9 @@ def transient_only(task: Any, task_run: Any, state: State) -> bool:
     return False
 
 
+# At most this many tasks per batch run: beyond, each task publishes a group of articles.
+MAX_TASKS = 32
+
 # Set by the batch flow for the tasks it runs (a feeder cannot be a task parameter).
 _feeder: pipeline.Feeder | None = None
 _progress: Progress | None = None
@@ -173,7 +176,7 @@ def _fan_out_processes(
         _feeder = prefetch or pipeline.Feeder(pool, [job for _, job, _ in todo])
         _progress = progress
     try:
-        groups = pipeline.task_groups(todo)
+        groups = pipeline.task_groups(todo, MAX_TASKS)
         for n, group in enumerate(groups, 1):
             names = [Path(job.source).name for _, job, _ in group]
             name = (f"publish {names[0]}" if len(group) == 1 else
