@@ -192,6 +192,8 @@ def start(pool_factory: Callable[[], Any], *, host: str, auth_string: str = "") 
 
     import uvicorn
 
+    import flows.publish  # noqa: F401 - imported now, not on the first editor's run
+
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))
