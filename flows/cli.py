@@ -200,23 +200,15 @@ def _run_flow(
     # The workers start on the articles now; the flow's tasks take each outcome when they run.
     pool = pipeline.WorkerPool(min(workers, len(todo)), settings, languages=())
     feeder = pipeline.Feeder(pool, todo)
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
     from flows import publish
 
-    publish.on_result_hook = on_result
-    publish.prefetch = feeder
     try:
-        # This process watches its own run to the end (Ctrl-C marks it cancelled): no heartbeat
-        # thread, whose join held every run's end back by up to a second.
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            state = publish.publish_sources(
-                paths=args.paths, out_dir=args.out, formats=args.formats, force=args.force,
-                workers=workers, pdf_variant=args.pdf_variant, language=args.language,
-                return_state=True,
-            )  # fmt: skip
+        state = publish.run_watched(
+            feeder, on_result, paths=args.paths, out_dir=args.out, formats=args.formats,
+            force=args.force, workers=workers, pdf_variant=args.pdf_variant,
+            language=args.language,
+        )  # fmt: skip
     finally:
-        publish.prefetch = None
         feeder.close()
         pool.close()
     data = state.result(raise_on_failure=False)

@@ -309,6 +309,25 @@ def publish_sources(
     return _final_state(ordered, summary_table=bool(todo))
 
 
+def run_watched(
+    feeder: pipeline.Feeder, on_result: Callable[[ArticleResult], None], **parameters: Any
+) -> State:
+    """`publish_sources(**parameters)` taking its articles from `feeder` (already producing
+    them) and reporting each result to `on_result`: the run of a caller that watches it to the
+    end (the CLI, the warm publisher). Such a run has no heartbeat thread, whose join held every
+    run's end back by up to a second; Ctrl-C still marks it cancelled."""
+    global prefetch, on_result_hook
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    prefetch, on_result_hook = feeder, on_result
+    try:
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            state: State = publish_sources(**parameters, return_state=True)
+        return state
+    finally:
+        prefetch, on_result_hook = None, None
+
+
 @task(name="produce_article", retries=2, retry_delay_seconds=1, retry_condition_fn=transient_only,
       cache_policy=NO_CACHE)  # fmt: skip
 def produce_article_task(job: pipeline.Job, settings: Settings) -> pipeline.Produced:

@@ -84,8 +84,6 @@ def publish(
 
 def _run_flow(request: dict[str, Any], pool: Any, emit: Callable[[dict[str, Any]], None]) -> None:
     """Run publish-sources in this process on the warm pool; emit results as they come."""
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
-
     from editorial import pipeline
     from editorial.config import load_settings
     from editorial.model import ALL_FORMATS
@@ -101,27 +99,18 @@ def _run_flow(request: dict[str, Any], pool: Any, emit: Callable[[dict[str, Any]
     ]  # fmt: skip
     todo = [j for j in jobs if not pipeline.is_fresh(j, pipeline.job_key(j, settings), out)]
     feeder = pipeline.Feeder(pool, todo)
-    flow_module.prefetch = feeder
-    flow_module.on_result_hook = lambda r: emit(
-        {"event": "result", "result": r.model_dump(mode="json")}
-    )
     try:
-        # The client watches the run; a heartbeat would only hold the reply back by up to 1 s.
-        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            state = flow_module.publish_sources(
-                paths=request["paths"], out_dir=str(out), formats=list(formats),
-                force=bool(request.get("force")), workers=pool.workers,
-                pdf_variant=request.get("pdf_variant"), language=request.get("language"),
-                return_state=True,
-            )  # fmt: skip
-        data = state.result(raise_on_failure=False)
-        results = data if isinstance(data, list) else None
-        emit({"event": "done", "results": results, "message": state.message,
-              "flow_run_id": str(state.state_details.flow_run_id or "")})  # fmt: skip
+        state = flow_module.run_watched(
+            feeder, lambda r: emit({"event": "result", "result": r.model_dump(mode="json")}),
+            paths=request["paths"], out_dir=str(out), formats=list(formats),
+            force=bool(request.get("force")), workers=pool.workers,
+            pdf_variant=request.get("pdf_variant"), language=request.get("language"),
+        )  # fmt: skip
     finally:
         feeder.close()
-        flow_module.prefetch = None
-        flow_module.on_result_hook = None
+    data = state.result(raise_on_failure=False)
+    emit({"event": "done", "results": data if isinstance(data, list) else None,
+          "message": state.message, "flow_run_id": str(state.state_details.flow_run_id or "")})  # fmt: skip
 
 
 def app(pool_factory: Callable[[], Any], auth_string: str = "") -> Any:
