@@ -415,6 +415,41 @@ def test_quote_links_point_to_the_page_of_the_quote(sample: Rendered) -> None:
     assert checked >= 3
 
 
+def test_page_references_cost_one_layout_less_with_the_weasyprint_fix(
+    sample: Rendered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """editorial.render.weasyprint_fix: the same text on every page, fewer page layouts (counted
+    by wrapping WeasyPrint's make_page, which still does all the work)."""
+    import weasyprint.layout.page as page_layout
+
+    from editorial.render import weasyprint_fix
+
+    assert weasyprint_fix.is_applied()  # pinned WeasyPrint: the fix must be on
+    made: list[int] = []
+    make_page = page_layout.make_page
+
+    def counting(*args: object) -> object:
+        made.append(1)
+        return make_page(*args)
+
+    monkeypatch.setattr(page_layout, "make_page", counting)
+    html, source_dir = sample.html, Path(sample.article.source).parent
+    runs = {}
+    try:
+        for fixed in (True, False):
+            weasyprint_fix.apply() if fixed else weasyprint_fix.remove()
+            made.clear()
+            document = pdf.layout(html, source_dir=source_dir)
+            reader = PdfReader(io.BytesIO(document.write_pdf()))
+            runs[fixed] = (len(made), [page.extract_text() for page in reader.pages])
+    finally:
+        weasyprint_fix.apply()
+    assert not sample.context.toc and sample.context.speakers
+    assert runs[True][1] == runs[False][1]  # the same page numbers everywhere
+    assert runs[True][0] == runs[False][0] - 1, runs  # the "who is quoted" page: once less
+    assert runs[True][0] >= len(runs[True][1])
+
+
 # ---- sections, TOC, long articles -------------------------------------------------------------
 
 

@@ -22,11 +22,14 @@ from weasyprint.urls import FatalURLFetchingError
 from editorial.config import TEMPLATES_DIR, Settings
 from editorial.errors import RenderError
 from editorial.model import Article, Extraction, RenderedFile
+from editorial.render import weasyprint_fix
 from editorial.render.fetcher import SafeFetcher
 from editorial.render.pdf_context import ReportContext, build_context
 from editorial.render.templating import render
 
 __all__ = ["VARIANTS", "layout", "preview_png", "render_html", "render_pdf", "write_pdf"]
+
+weasyprint_fix.apply()  # one layout less for every page holding a page reference
 
 STYLESHEET = TEMPLATES_DIR / "report.css"
 TEMPLATE = "report.html"

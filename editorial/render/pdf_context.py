@@ -110,6 +110,7 @@ class ReportContext:
     entities: tuple[EntityView, ...]
     keywords: tuple[str, ...]
     page_css: Markup  # the per-article @page rule: running title, brand, "page X of Y"
+    ref_css: Markup  # the page numbers of the contents and of the quotes (`ref_css`)
 
     @property
     def has_faq(self) -> bool:
@@ -155,6 +156,23 @@ def page_css(title: str, brand: str, t: dict[str, str]) -> Markup:
         "@page cover { @top-left { content: none; } @top-right { content: none; } "
         "@bottom-right { content: none; } }"
     )
+
+
+def ref_css(toc: tuple[TocEntry, ...], speakers: tuple[SpeakerView, ...]) -> Markup:
+    """The page numbers of the contents entries and of the "who is quoted" links: one rule per
+    target, naming it with a string (`target-counter("#id", page)`), as editorial.render.
+    weasyprint_fix needs; report.css styles them."""
+    rules = []
+    for target in dict.fromkeys(entry.target for entry in toc):
+        anchor = css_string("#" + target)
+        rules.append(f'.toc a[href={anchor}]::after {{ content: leader(" ") '
+                     f"target-counter({anchor}, page); }}")  # fmt: skip
+    for target in dict.fromkeys(q.target for s in speakers for q in s.quotes if q.target):
+        anchor = css_string("#" + target)
+        rules.append(
+            f".pageref[href={anchor}]::after {{ content: target-counter({anchor}, page); }}"
+        )
+    return Markup(" ".join(rules))
 
 
 def format_date(iso: str, t: dict[str, str]) -> str:
@@ -540,6 +558,7 @@ def build_context(
         entities=entities,
         keywords=tuple(e.canonical for e in top_entities(extraction, 8)),
         page_css=page_css(plain(article.title, lang), brand, t),
+        ref_css=ref_css(tuple(toc), speakers),
     )
 
 
