@@ -14,6 +14,7 @@ from editorial.model import Article, Extraction
 
 # Offline Prefect, before anything imports it.
 os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("EDITORIAL_PUBLISHER", "off")  # a developer's `make serve` is not ours
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
