@@ -11,6 +11,8 @@ For each size it builds the corpus (bench/corpus.py) and measures, side by side 
                 two cores would do;
 - core:         `editorial run --no-prefect`: the pure core (worker pool, all outputs), cold
                 (empty output folder), then again with nothing changed;
+- core-pdf:     the same with `--formats pdf`: the like-for-like comparison with the naive route
+                (our report still needs the extraction); N <= 100 only;
 - prefect:      `editorial run` with no server running (Prefect starts its temporary one), cold
                 and rerun;
 - prefect-server: `editorial run` with `editorial serve` (what `make serve` runs) already up,
@@ -63,7 +65,8 @@ REPORT = ROOT / "BENCHMARKS.md"
 BIN = Path(sys.executable).parent
 EDITORIAL = BIN / "editorial"
 PREFECT = BIN / "prefect"
-ALL_MODES = ("naive", "naive-p2", "core", "prefect", "prefect-server")
+ALL_MODES = ("naive", "naive-p2", "core", "core-pdf", "prefect", "prefect-server")
+LIKE_FOR_LIKE_MAX_N = 100  # core-pdf is measured up to this size
 STAGES = ("ingest", "extract", "render_article", "render_pdf", "render_newsletter", "render_social")
 GIB = 1024**3
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -580,7 +583,7 @@ class Bench:
             return
         env = dict(self.env)
         cmd = [str(EDITORIAL), "run", str(corpus_dir), "--quiet"]
-        if mode == "core":
+        if mode in ("core", "core-pdf"):
             cmd.append("--no-prefect")
         if mode == "prefect-server":
             if self.server is None:
@@ -598,7 +601,9 @@ class Bench:
             server_kind = ""
         if self.args.workers:
             cmd += ["--workers", str(self.args.workers)]
-        if self.args.formats:
+        if mode == "core-pdf":
+            cmd += ["--formats", "pdf"]
+        elif self.args.formats:
             cmd += ["--formats", self.args.formats]
         out = OUT / "work" / f"{mode}-n{n}"
         shutil.rmtree(out, ignore_errors=True)
@@ -632,6 +637,8 @@ class Bench:
                 for repeat in range(self.args.repeats):
                     for mode in modes:
                         cell = Cell(n, mode, repeat)
+                        if mode == "core-pdf" and n > LIKE_FOR_LIKE_MAX_N:
+                            continue
                         if self.done(cell):
                             continue
                         if repeat > 0 and self.spent(n, mode) > self.args.budget:
@@ -739,6 +746,7 @@ MODE_LABEL = {
     "naive": "naive: `pandoc --pdf-engine=weasyprint`, one at a time (PDF only)",
     "naive-p2": "naive, two at a time (`xargs -P 2`, PDF only)",
     "core": "pure core: `editorial run --no-prefect` (all outputs)",
+    "core-pdf": "pure core, PDF only: `editorial run --no-prefect --formats pdf`",
     "prefect": "`editorial run`, no server running (all outputs)",
     "prefect-server": "`editorial run`, `make serve` running (all outputs)",
 }
@@ -807,7 +815,7 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
               "server or the command itself spends is taken from the workers.", "",
               "| N | route | wall | CPU total | by process |", "|---:|---|---:|---:|---|"]  # fmt: skip
     for n in sizes:
-        for mode in ("naive", "core", "prefect", "prefect-server"):
+        for mode in ("naive", "core", "core-pdf", "prefect", "prefect-server"):
             c = s.get((n, mode, "pdf" if mode == "naive" else "cold"))
             if not c or not c["rows"][0].get("cpu_roles"):
                 continue
@@ -832,7 +840,7 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
               "| N | route | " + " | ".join(STAGES) + " | busy |",
               "|---:|---|" + "---:|" * (len(STAGES) + 1)]  # fmt: skip
     for n in sizes:
-        for mode in ("core", "prefect", "prefect-server"):
+        for mode in ("core", "core-pdf", "prefect", "prefect-server"):
             c = s.get((n, mode, "cold"))
             if not c:
                 continue
@@ -888,6 +896,14 @@ def targets(s: dict[tuple[int, str, str], dict[str, Any]]) -> list[str]:
     rows.append(row("throughput, `editorial run` all outputs vs naive PDF only, N=100",
                     f">= {TARGET_SPEEDUP:.0f}x", f"{ratio:.2f}x" if ratio else None,
                     ratio is not None and ratio >= TARGET_SPEEDUP))  # fmt: skip
+    served = wall(100, "prefect-server", "cold")
+    ratio = naive / served if naive and served else None
+    rows.append(row("throughput, as above with `make serve` running, N=100", "(informative)",
+                    f"{ratio:.2f}x" if ratio else None, True))  # fmt: skip
+    pdf_only = wall(100, "core-pdf", "cold")
+    ratio = naive / pdf_only if naive and pdf_only else None
+    rows.append(row("throughput like for like, PDF only (pure core) vs naive PDF only, N=100",
+                    "(informative)", f"{ratio:.2f}x" if ratio else None, True))  # fmt: skip
     core_cpu = (s.get((100, "core", "cold")) or {}).get("cpu_all")
     for mode, label in (("prefect", "no server"), ("prefect-server", "server running")):
         w = wall(100, mode, "cold")
