@@ -81,6 +81,22 @@ def test_sample_cards() -> None:
     save("sample", card_set.files)
 
 
+def test_cards_keep_to_the_design_palette() -> None:
+    """The PNG is indexed on the fixed palette: the design colours exactly, the rest blends."""
+    assert cards.design_colours("a { color: #14213d; } b { color: #fff }", "#14213d") == (
+        (20, 33, 61), (255, 255, 255))  # fmt: skip
+    card_set = cards.render_cards(article(), extraction(("We will build it here.", "Ada")), settings=DEFAULT)
+    css = cards.STYLESHEET.read_text("utf-8") + cards.TEMPLATE_FILE.read_text("utf-8")
+    design = set(cards.design_colours(css))
+    for f in card_set.files:
+        image = Image.open(io.BytesIO(f.data))
+        assert image.mode == "P"
+        used = {rgb for _, rgb in image.convert("RGB").getcolors(maxcolors=256) or []}
+        assert used, "more than 256 colours in an indexed image"
+        assert (20, 33, 61) in used and (224, 165, 38) in used  # background and accent, exact
+        assert design & used and len(used) > len(design & used)  # anti-aliasing: the blends
+
+
 @pytest.mark.parametrize(
     ("name", "quote", "speaker", "title"),
     [

@@ -4,9 +4,11 @@ rasterised with pypdfium2. The text size is the largest that keeps every text bo
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
+from itertools import combinations
 from typing import Any
 
 import pypdfium2
@@ -91,6 +93,54 @@ def stylesheet() -> CSS:
     """card.css parsed once per process (again only if the file changes): a card is laid out
     several times while its size is chosen, and parsing the sheet was a third of each layout."""
     return _stylesheet(STYLESHEET.stat().st_mtime_ns)
+
+
+TEMPLATE_FILE = TEMPLATES_DIR / "cards" / "quote.html"
+BLEND_STEPS = 12  # shades between two design colours: what anti-aliased edges are made of
+_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
+
+
+def design_colours(*texts: str) -> tuple[tuple[int, int, int], ...]:
+    """Every #rgb / #rrggbb colour written in `texts`, in order, once each."""
+    found = []
+    for text in texts:
+        for code in _HEX.findall(text):
+            code = "".join(c * 2 for c in code) if len(code) == 3 else code
+            found.append((int(code[0:2], 16), int(code[2:4], 16), int(code[4:6], 16)))
+    return tuple(dict.fromkeys(found))
+
+
+def blend_palette(
+    colours: tuple[tuple[int, int, int], ...], steps: int = BLEND_STEPS
+) -> Image.Image:
+    """A palette image: the colours, and `steps` blends between every two of them (at most 256)."""
+    shades = list(colours)
+    for a, b in combinations(colours, 2):
+        for k in range(1, steps):
+            shades.append(tuple(round(a[j] + (b[j] - a[j]) * k / steps) for j in range(3)))  # type: ignore[arg-type]
+    shades = list(dict.fromkeys(shades))[:256]
+    if not shades:
+        raise RenderError("the card stylesheet names no colour")
+    flat = [v for shade in shades for v in shade]
+    image = Image.new("P", (1, 1))
+    image.putpalette(flat + flat[:3] * (256 - len(shades)))
+    return image
+
+
+@lru_cache(maxsize=2)
+def _palette(mtimes: tuple[int, int]) -> Image.Image:
+    return blend_palette(
+        design_colours(STYLESHEET.read_text("utf-8"), TEMPLATE_FILE.read_text("utf-8"))
+    )
+
+
+def palette() -> Image.Image:
+    """The cards' palette, from the colours card.css and quote.html use (again if they change).
+    A card is flat design colours and anti-aliased text between them: mapping it to this fixed
+    palette takes 1.7 ms where a fast-octree quantisation took 7.8 ms, with the same look (mean
+    error 0.14 vs 0.10 per channel, out of 255, on 48 bench cards). A colour outside the design
+    (a colour emoji font, should one be installed) would map to the nearest shade."""
+    return _palette((STYLESHEET.stat().st_mtime_ns, TEMPLATE_FILE.stat().st_mtime_ns))
 
 
 def layout(ctx: CardContext) -> Any:
@@ -245,13 +295,10 @@ def png(document: Any, shape: Shape) -> bytes:
         if image.size != (shape.width, shape.height):
             image = image.resize((shape.width, shape.height))
         out = io.BytesIO()
-        # Flat colours and anti-aliased text: a 128-colour palette looks the same at a third of
-        # the bytes (no dithering, so flat areas stay flat). Fast octree: a quarter of median
-        # cut's time (11 ms vs 47 ms a card here) and a smaller file, with no visible difference.
-        palette = image.convert("RGB").quantize(
-            colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
-        )
-        palette.save(out, format="PNG", compress_level=3)  # optimize=True: 5x the CPU for 4%
+        # Flat colours and anti-aliased text: a palette image looks the same at a third of the
+        # bytes (no dithering, so flat areas stay flat); the palette is fixed (`palette`).
+        indexed = image.convert("RGB").quantize(palette=palette(), dither=Image.Dither.NONE)
+        indexed.save(out, format="PNG", compress_level=3)  # optimize=True: 5x the CPU for 4%
         return out.getvalue()
     finally:
         pdf.close()
