@@ -328,6 +328,30 @@ def _warm() -> int:
     return os.getpid()
 
 
+# The fork server every pool's workers come from imports editorial.worker_start once (spaCy,
+# the renderers, the models named here): each worker is forked ready instead of importing the
+# same ~4 s of modules itself. One fork server per process: the first pool decides its models.
+PRELOAD_ENV = "EDITORIAL_PRELOAD_MODELS"
+PRELOAD_MODULES = ["__main__", "editorial.worker_start"]  # "__main__": multiprocessing's default
+
+
+LAZY_MODELS_UP_TO = 2  # articles per worker: a batch this small loads each model on first use
+
+
+def batch_languages(articles: int, workers: int) -> tuple[Language, ...]:
+    """The models a pool for `articles` articles loads up front: both for a batch (loaded once,
+    in the fork server, for every worker), none for a few articles (each worker loads the model
+    it needs on first use: an English article never pays the French model's 2.6 s)."""
+    return () if articles <= LAZY_MODELS_UP_TO * max(1, workers) else ("en", "fr")
+
+
+def _fork_server(languages: tuple[Language, ...]) -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    os.environ.setdefault(PRELOAD_ENV, ",".join(languages))
+    context.set_forkserver_preload(PRELOAD_MODULES)  # type: ignore[attr-defined]
+    return context
+
+
 def _produce_in_worker(job: Job, settings: Settings, token: str = "") -> Produced | ArticleResult:
     """Every outcome comes back as a value: nothing raised here may break the pool or escape
     as a BaseException (WeasyPrint's FatalURLFetchingError is one)."""
@@ -372,11 +396,14 @@ class WorkerPool:
 
     Thread-safe: `produce()` may be called from many threads (the Prefect task runner).
 
-    `languages`: the models each worker loads as it starts. A pool that starts ahead of its
-    work (`prestart`, a long-lived server) loads both; a pool that gets its articles at once
-    can load each model on first use (`languages=()`): an English-only run then never pays the
-    French model's 2.5 s (most of it `spacy.lang.fr`'s tokenizer exceptions). `render_warmup`:
-    each worker also runs every stage once as it starts (long-lived pools)."""
+    Workers are forked from a fork server that has imported spaCy and the renderers once
+    (`editorial.worker_start`). `languages`: the models loaded before the first article, in
+    that server when this pool is the first of the process (once for every worker, and again
+    for free when a worker is replaced), else in each worker. A long-lived pool or a batch
+    loads both (`batch_languages`); a run of a few articles loads each model on first use
+    (`languages=()`): an English-only run then never pays the French model's 2.6 s (most of it
+    `spacy.lang.fr`'s tokenizer exceptions). `render_warmup`: each worker also runs every stage
+    once as it starts (long-lived pools)."""
 
     def __init__(
         self,
@@ -405,7 +432,7 @@ class WorkerPool:
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("forkserver"),
+            mp_context=_fork_server(self.languages),
             initializer=_init_worker,
             initargs=(self.settings, str(self._claims), self.languages, self.render_warmup),
         )
@@ -577,7 +604,8 @@ def run_batch(
         else:
             todo.append((i, job, key))
     if todo:
-        with WorkerPool(min(workers, len(todo)), settings, languages=()) as pool:
+        n = min(workers, len(todo))
+        with WorkerPool(n, settings, languages=batch_languages(len(todo), n)) as pool:
             for i, job, key, outcome in _stream(pool, todo):
                 results[i] = finish(job, outcome, key, out_dir)
                 if on_result:

@@ -198,7 +198,8 @@ def _run_flow(
 
     use_server(settings.server.host, settings.server.prefect_port)
     # The workers start on the articles now; the flow's tasks take each outcome when they run.
-    pool = pipeline.WorkerPool(min(workers, len(todo)), settings, languages=())
+    n = min(workers, len(todo))
+    pool = pipeline.WorkerPool(n, settings, languages=pipeline.batch_languages(len(todo), n))
     feeder = pipeline.Feeder(pool, todo)
     from flows import publish
 

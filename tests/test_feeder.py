@@ -112,3 +112,44 @@ def test_a_large_batch_runs_as_a_few_group_tasks(
     assert dict(groups)[groups[1][0]] == "FAILED"
     assert len(jobs) == 3 and all((out / r.slug / "newsletter.html").is_file()
                                   for r in results if r.status == "ok")  # fmt: skip
+
+
+PRELOAD_PROBE = """
+import sys
+from editorial import pipeline
+from editorial.config import Settings
+
+
+def probe():
+    from editorial.extract import nlp
+
+    info = nlp.load.cache_info()
+    return "editorial.worker_start" in sys.modules, info.hits, info.misses
+
+
+if __name__ == "__main__":
+    languages = tuple(sys.argv[1:])
+    with pipeline.WorkerPool(1, Settings(), languages=languages) as pool:
+        print(pool._executor.submit(probe).result())
+"""
+
+
+@pytest.mark.parametrize(("languages", "expected"), [
+    (("en", "fr"), (True, 2, 2)),  # loaded in the fork server (2 misses), found by the worker
+    ((), (True, 0, 0)),  # a small run: the modules are shared, each model loads on first use
+])  # fmt: skip
+def test_workers_are_forked_from_a_server_that_preloaded_them(
+    tmp_path: Path, languages: tuple[str, ...], expected: tuple[bool, int, int]
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "probe.py"
+    script.write_text(PRELOAD_PROBE, "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != pipeline.PRELOAD_ENV}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, str(script), *languages], env=env, capture_output=True,
+                          text=True, timeout=300, check=True)  # fmt: skip
+    assert done.stdout.strip() == repr(expected), done.stderr[-2000:]
+    assert pipeline.batch_languages(4, 2) == () and pipeline.batch_languages(5, 2) == ("en", "fr")
