@@ -330,7 +330,7 @@ def _warm() -> int:
 
 # The fork server every pool's workers come from imports editorial.worker_start once (spaCy,
 # the renderers, the models named here): each worker is forked ready instead of importing the
-# same ~4 s of modules itself. One fork server per process: the first pool decides its models.
+# same ~4 s of modules itself. One fork server per process: the first pool decides.
 PRELOAD_ENV = "EDITORIAL_PRELOAD_MODELS"
 PRELOAD_MODULES = ["__main__", "editorial.worker_start"]  # "__main__": multiprocessing's default
 
@@ -346,9 +346,12 @@ def batch_languages(articles: int, workers: int) -> tuple[Language, ...]:
 
 
 def _fork_server(languages: tuple[Language, ...]) -> multiprocessing.context.BaseContext:
+    """The fork server's context. A pool that loads no model up front (a run of a few articles)
+    does not preload either: importing in the server, then forking, made one article 0.3-0.7 s
+    slower than a worker importing what it needs as it goes (`editorial run --no-prefect`)."""
     context = multiprocessing.get_context("forkserver")
     os.environ.setdefault(PRELOAD_ENV, ",".join(languages))
-    context.set_forkserver_preload(PRELOAD_MODULES)  # type: ignore[attr-defined]
+    context.set_forkserver_preload(PRELOAD_MODULES if languages else ["__main__"])  # type: ignore[attr-defined]
     return context
 
 
@@ -396,10 +399,10 @@ class WorkerPool:
 
     Thread-safe: `produce()` may be called from many threads (the Prefect task runner).
 
-    Workers are forked from a fork server that has imported spaCy and the renderers once
-    (`editorial.worker_start`). `languages`: the models loaded before the first article, in
-    that server when this pool is the first of the process (once for every worker, and again
-    for free when a worker is replaced), else in each worker. A long-lived pool or a batch
+    `languages`: the models loaded before the first article. When this pool is the first of
+    the process and names some, its workers are forked from a server that has imported spaCy
+    and the renderers and loaded them once (`editorial.worker_start`): once for every worker,
+    and again for free when a worker is replaced; else each worker loads them itself. A long-lived pool or a batch
     loads both (`batch_languages`); a run of a few articles loads each model on first use
     (`languages=()`): an English-only run then never pays the French model's 2.6 s (most of it
     `spacy.lang.fr`'s tokenizer exceptions). `render_warmup`: each worker also runs every stage

@@ -136,7 +136,7 @@ if __name__ == "__main__":
 
 @pytest.mark.parametrize(("languages", "expected"), [
     (("en", "fr"), (True, 2, 2)),  # loaded in the fork server (2 misses), found by the worker
-    ((), (True, 0, 0)),  # a small run: the modules are shared, each model loads on first use
+    ((), (False, 0, 0)),  # a small run: no preload, each worker loads what it needs
 ])  # fmt: skip
 def test_workers_are_forked_from_a_server_that_preloaded_them(
     tmp_path: Path, languages: tuple[str, ...], expected: tuple[bool, int, int]
