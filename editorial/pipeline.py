@@ -402,11 +402,11 @@ class WorkerPool:
     `languages`: the models loaded before the first article. When this pool is the first of
     the process and names some, its workers are forked from a server that has imported spaCy
     and the renderers and loaded them once (`editorial.worker_start`): once for every worker,
-    and again for free when a worker is replaced; else each worker loads them itself. A long-lived pool or a batch
-    loads both (`batch_languages`); a run of a few articles loads each model on first use
-    (`languages=()`): an English-only run then never pays the French model's 2.6 s (most of it
-    `spacy.lang.fr`'s tokenizer exceptions). `render_warmup`: each worker also runs every stage
-    once as it starts (long-lived pools)."""
+    and again for free when a worker is replaced; else each worker loads them itself. A
+    long-lived pool or a batch loads both (`batch_languages`); a run of a few articles loads
+    each model on first use (`languages=()`): an English-only run then never pays the French
+    model's 2.6 s (most of it `spacy.lang.fr`'s tokenizer exceptions). `render_warmup`: each
+    worker also runs every stage once as it starts (long-lived pools)."""
 
     def __init__(
         self,

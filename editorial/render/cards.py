@@ -71,11 +71,13 @@ def card_name(shape: Shape) -> str:
     return f"cards/quote-{shape.width}x{shape.height}.png"
 
 
-def card_html(ctx: CardContext) -> str:
-    return render("cards/quote.html", ctx=ctx)
-
-
+TEMPLATE = "cards/quote.html"
+TEMPLATE_FILE = TEMPLATES_DIR / TEMPLATE
 STYLESHEET = TEMPLATES_DIR / "cards" / "card.css"
+
+
+def card_html(ctx: CardContext) -> str:
+    return render(TEMPLATE, ctx=ctx)
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +97,6 @@ def stylesheet() -> CSS:
     return _stylesheet(STYLESHEET.stat().st_mtime_ns)
 
 
-TEMPLATE_FILE = TEMPLATES_DIR / "cards" / "quote.html"
 BLEND_STEPS = 12  # shades between two design colours: what anti-aliased edges are made of
 _HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 

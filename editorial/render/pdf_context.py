@@ -162,16 +162,16 @@ def ref_css(toc: tuple[TocEntry, ...], speakers: tuple[SpeakerView, ...]) -> Mar
     """The page numbers of the contents entries and of the "who is quoted" links: one rule per
     target, naming it with a string (`target-counter("#id", page)`), as editorial.render.
     weasyprint_fix needs; report.css styles them."""
+    links = (
+        (".toc a", 'leader(" ") ', (entry.target for entry in toc)),
+        (".pageref", "", (q.target for s in speakers for q in s.quotes if q.target)),
+    )
     rules = []
-    for target in dict.fromkeys(entry.target for entry in toc):
-        anchor = css_string("#" + target)
-        rules.append(f'.toc a[href={anchor}]::after {{ content: leader(" ") '
-                     f"target-counter({anchor}, page); }}")  # fmt: skip
-    for target in dict.fromkeys(q.target for s in speakers for q in s.quotes if q.target):
-        anchor = css_string("#" + target)
-        rules.append(
-            f".pageref[href={anchor}]::after {{ content: target-counter({anchor}, page); }}"
-        )
+    for selector, before, targets in links:
+        for target in dict.fromkeys(targets):
+            anchor = css_string("#" + target)
+            rules.append(f"{selector}[href={anchor}]::after "
+                         f"{{ content: {before}target-counter({anchor}, page); }}")  # fmt: skip
     return Markup(" ".join(rules))
 
 
