@@ -91,7 +91,7 @@ def build_message(
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
     if image is not None:
-        html_part = msg.get_payload()[1]
+        html_part = list(msg.iter_parts())[1]  # the HTML alternative, made related
         html_part.add_related(
             image.data, maintype="image", subtype=image.subtype, cid=f"<{image.cid}>",
             disposition="inline", filename=image.filename,

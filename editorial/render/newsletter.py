@@ -236,7 +236,9 @@ def newsletter_warnings(
         )
     for key in ("sender", "unsubscribe_url", "postal_address"):
         if getattr(cfg, key) == getattr(defaults, key):
-            found.append(f"newsletter: newsletter.{key} is the example default {getattr(cfg, key)!r}")
+            found.append(
+                f"newsletter: newsletter.{key} is the example default {getattr(cfg, key)!r}"
+            )
     if not (article.date or published):
         found.append("newsletter: no Date header (the article has no date and none was given)")
     return tuple(found)

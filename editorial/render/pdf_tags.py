@@ -48,7 +48,9 @@ class LinkWords:
     anchor_pages: dict[str, int] = field(default_factory=dict)
 
 
-_WORDS: contextvars.ContextVar[LinkWords | None] = contextvars.ContextVar("link_words", default=None)
+_WORDS: contextvars.ContextVar[LinkWords | None] = contextvars.ContextVar(
+    "link_words", default=None
+)
 
 
 @contextlib.contextmanager
@@ -116,7 +118,7 @@ def repair(pdf: Any) -> None:
     """Rewrite the structure elements of `pdf` (a pydyf.PDF) as the module docstring says."""
     objects = {o.number: o for o in pdf.objects if isinstance(o, pydyf.Dictionary)}
 
-    def kids(element: dict[str, Any]) -> list[dict[str, Any]]:
+    def kids(element: Any) -> list[Any]:
         found = []
         for ref in element.get("K", ()):
             n = _number(ref)
@@ -125,7 +127,7 @@ def repair(pdf: Any) -> None:
                 found.append(obj)
         return found
 
-    def parent(element: dict[str, Any]) -> dict[str, Any] | None:
+    def parent(element: Any) -> Any:
         n = _number(element.get("P"))
         return objects.get(n) if n is not None else None
 
@@ -147,7 +149,12 @@ def repair(pdf: Any) -> None:
                 if s == "/TH" and "Scope" not in attributes:
                     attributes["Scope"] = "/Column"
     for e in elements:  # a chain of L holding one L: the innermost one only
-        while e.get("S") == "/L" and len(e.get("K", ())) == 1 and kids(e)[0:1] and kids(e)[0]["S"] == "/L":
+        while (
+            e.get("S") == "/L"
+            and len(e.get("K", ())) == 1
+            and kids(e)[0:1]
+            and kids(e)[0]["S"] == "/L"
+        ):
             inner = kids(e)[0]
             e["K"] = pydyf.Array(inner["K"])
             for k in kids(e):
