@@ -127,3 +127,26 @@ def test_download_app_serves_the_page(tmp_path: Path) -> None:
     assert client.get("/can-france/../secret").status_code == 404
     assert client.get("/nope/").status_code == 404
     assert client.get("/").status_code == 200
+
+
+def test_produce_makes_the_page_and_reports_what_is_not_ready() -> None:
+    """The stages wire it: index.html is always made, the .eml carries the PDF's preview, and
+    the run report's warnings name brand.url and the example defaults."""
+    import email
+    from email import policy
+
+    from editorial.stages import Job, produce
+
+    produced = produce(Job(source=str(SAMPLE)), Settings())
+    names = {f.name for f in produced.files}
+    assert {"index.html", "report.pdf", "newsletter.eml"} <= names
+    eml = next(f.data for f in produced.files if f.name == "newsletter.eml")
+    msg = email.message_from_bytes(eml, policy=policy.default)
+    assert [p.get_content_type() for p in msg.walk()] == [
+        "multipart/alternative", "text/plain", "multipart/related", "text/html", "image/png"]  # fmt: skip
+    warnings = produced.article.warnings
+    assert sum("brand.url" in w for w in warnings) == 2  # the web page's and the newsletter's
+    assert any("newsletter.sender" in w for w in warnings)
+    only_pdf = produce(Job(source=str(SAMPLE), formats=("pdf",)), BASE)
+    assert {f.name for f in only_pdf.files} == {"article.json", "report.pdf", "report.png", "index.html"}
+    assert only_pdf.article.warnings == ingest_and_extract(SAMPLE)[0].warnings
