@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-dejavu-core chromium
+APT_PACKAGES := libharfbuzz-subset0 poppler-utils fonts-dejavu-core chromium postgresql
 # The outside checkers (Nu HTML Checker, axe-core) from npm, pinned in tools/package-lock.json;
 # Java for vnu.jar and npm from Debian when missing.
 CHECKERS := tools/node_modules/.installed
