@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from editorial.extract import cues as C
 from editorial.extract import speakers as S
@@ -11,12 +12,21 @@ from editorial.extract.analysis import Analysis
 from editorial.extract.coreference import resolve
 from editorial.extract.document import Attribution, Doc
 from editorial.extract.quotes import QuoteSpan
-from editorial.model import Quote, QuoteKind
+from editorial.model import LOW_CONFIDENCE, Quote, QuoteAttribution, QuoteKind
 
 SMALL_WORDS = frozenset(
     "of the and a an on in for to at by with from de la le les du des et à en "
     "d' l' sur pour par au aux".split()
 )
+# Confidence by route (see coreference for the subject kinds); below LOW_CONFIDENCE the speaker
+# is left empty for the editor.
+DASH = 0.8  # "— Name" after a pull quote
+COLON = 0.6  # the subject of a sentence ending in a colon, no reporting verb
+OPINION = 0.9  # "Pour X, « ... »"
+PREVIOUS_SENTENCE = 0.85  # the cue is in the sentence before the quote
+CARRIED_SHARED = 0.95  # "X," he said, "Y." : one sentence, one speaker
+CARRIED = 0.85  # a continuation with no cue of its own
+TOPIC = 0.3  # no cue at all: the person the paragraph is about
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
 
 
@@ -49,7 +59,12 @@ def attribute(doc: Doc) -> list[Quote]:
             linked = False
         is_floating = False
         if att is None and linked and results[prev] is not None:
-            att = results[prev]
+            before_att = results[prev]
+            assert before_att is not None
+            if ctx.shared_with_previous or sp.continues or not _own_tag(doc, ctx):
+                att = _carried(before_att, shared=ctx.shared_with_previous or sp.continues)
+            else:  # its sentence has a verb of its own next to it: not the previous speaker's
+                att = Attribution(basis="none", confidence=0.0)
             is_floating = not ctx.shared_with_previous
         if att is None:
             att = _paragraph_topic(doc, sp, ctx)
@@ -72,18 +87,27 @@ def attribute(doc: Doc) -> list[Quote]:
         qtext = text[sp.start : sp.end]
         if not _is_quotation(doc, sp, ctx, own_cue[i], att, qtext):
             continue
+        speaker, mention, named = att.speaker, att.mention, att.named
+        if not speaker:
+            named = False
+        elif att.confidence < LOW_CONFIDENCE:  # fail safe: an empty speaker, not a wrong one
+            speaker, mention, named = "", mention or "", False
         kept.append(
             Quote(
                 text=qtext,
-                speaker=att.speaker,
-                speaker_mention=att.mention,
+                speaker=speaker,
+                speaker_mention=mention,
                 cue=att.cue,
                 start=sp.start,
                 end=sp.end,
                 kind=_kind(text, sp, ctx, qtext),
                 group=groups[i],
                 floating=floating[i],
-                speaker_named=att.named,
+                speaker_named=named,
+                attribution=QuoteAttribution(
+                    basis=att.basis,  # type: ignore[arg-type]
+                    confidence=round(att.confidence if speaker or not att.speaker else 0.0, 2),
+                ),
             )
         )
     quotes = _renumber_groups(kept)
@@ -182,7 +206,8 @@ def _attribute_one(
         c for c in C.find_cues(an, bs, be, "before") if not doc.in_quote(an.toks[c.first].start)
     ]
     after_cues = C.find_cues(an, as_, ae, "after")
-    after_tag = _after_tag(an, after_cues, as_)
+    ends = text[sp.start : sp.end].rstrip()[-1:] in ".!?…"
+    after_tag = _after_tag(an, after_cues, as_, ends_sentence=ends)
     before_text = text[bs:be].strip(" \u00a0\u202f")
     # "— Name" after a pull quote
     m = DASH_SOURCE.match(text[as_:ae])
@@ -190,7 +215,8 @@ def _attribute_one(
         k = an.tok_at(as_ + m.end())
         sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(ae) if ae < len(text) else len(an.toks))
         if sub is not None:
-            return resolve(doc, sub, None, an.toks[k].start)
+            att = resolve(doc, sub, None, an.toks[k].start)
+            return replace(att, basis="colon_dash", confidence=min(att.confidence, DASH))
     before_cue = _governing_cue(an, before_cues, be, before_text)
     if before_cue is None and after_tag is None:
         # a verb earlier in the sentence, before another quote: "Il renchérit que le succès de
@@ -231,7 +257,8 @@ def _attribute_one(
     if k >= 0:
         sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(be))
         if sub is not None and sub.kind in ("entity", "pronoun"):
-            return resolve(doc, sub, None, an.toks[k].start)
+            att = resolve(doc, sub, None, an.toks[k].start)
+            return replace(att, confidence=att.confidence * OPINION)
     # a cue in the sentence before a quote that opens its own sentence ("X said it was
     # time to act. "We ...") or a paragraph ("X stated,\n\n"...")
     if not before_text and not sp.continues and not sp.dialogue_turn:
@@ -243,7 +270,8 @@ def _attribute_one(
         start = bs if before_text else _previous_sentence_start(doc, sp)
         sub = _sentence_subject(doc, start, be if before_text else sp.open_at)
         if sub is not None and sub.kind in ("entity", "pronoun"):
-            return resolve(doc, sub, None, an.toks[sub.first].start)
+            att = resolve(doc, sub, None, an.toks[sub.first].start)
+            return replace(att, basis="colon_dash", confidence=min(att.confidence, COLON))
     return None
 
 
@@ -288,16 +316,26 @@ def _previous_sentence_cue(doc: Doc, sp: QuoteSpan) -> Attribution | None:
     sub = _subject_for(doc, cue, ctx)
     if sub is None:
         return None
-    return resolve(doc, sub, cue.text, an.toks[cue.first].start)
+    att = resolve(doc, sub, cue.text, an.toks[cue.first].start)
+    return replace(att, confidence=att.confidence * PREVIOUS_SENTENCE)
 
 
-def _after_tag(an: Analysis, cues: list[C.Cue], start: int) -> C.Cue | None:
-    """A cue right after the quote (`", he said"`, `», explique-t-il`, `" said Smith`)."""
+def _after_tag(
+    an: Analysis, cues: list[C.Cue], start: int, *, ends_sentence: bool = False
+) -> C.Cue | None:
+    """A cue right after the quote (`", he said"`, `», explique-t-il`, `" said Smith`).
+
+    Not a verb that governs a clause of its own (`. » Le PP a considéré qu'...`, `said that`),
+    nor, after a quote that ends its sentence, a verb further than a name away from it."""
     for c in cues:
         if c.kind == "source":
             continue
         between = [an.toks[k] for k in an.toks_between(start, an.toks[c.first].start)]
         if len(between) > C.AFTER_TAG_MAX_TOKENS:
+            return None
+        if _governs_clause(an, c):
+            return None
+        if ends_sentence and between and between[0].text[:1].isupper() and len(between) > 3:
             return None
         if any(
             t.lower in ("and", "et", "but", "mais", "that", "que", "qui", "which", "who")
@@ -359,7 +397,11 @@ def _sentence_subject(doc: Doc, start: int, end: int) -> S.Subject | None:
             continue
         e = S.entity_at(an, doc.ents, k)
         if e is not None and e[2] in ("PERSON", "ORG") and e[0] == k:
-            found.setdefault(e[2], S.Subject(e[0], e[1], "entity"))
+            kind = e[2]
+            possessive = e[1] < len(an.toks) and an.toks[e[1]].lower in ("'s", "’s")
+            if kind == "PERSON" and (possessive or _oblique(doc, e[0], start)):
+                kind = "PERSON_oblique"  # "after Ridge's announcement", "lors du procès d'X"
+            found.setdefault(kind, S.Subject(e[0], e[1], "entity"))
         t = an.toks[k]
         if (
             t.pos == "PRON"
@@ -367,7 +409,7 @@ def _sentence_subject(doc: Doc, start: int, end: int) -> S.Subject | None:
             and t.lower not in S.READER_PRONOUNS
         ):
             found.setdefault("pronoun", S.Subject(k, k + 1, "pronoun"))
-    for kind in ("PERSON", "ORG", "pronoun"):
+    for kind in ("PERSON", "ORG", "pronoun", "PERSON_oblique"):
         if kind in found:
             return found[kind]
     k = a
@@ -404,5 +446,58 @@ def _paragraph_topic(doc: Doc, sp: QuoteSpan, ctx: C.Context) -> Attribution | N
         if pos >= sp.open_at:
             break
         if label == "PERSON":
-            return resolve(doc, S.Subject(a, b, "entity"), None, pos)
+            att = resolve(doc, S.Subject(a, b, "entity"), None, pos)
+            return replace(att, basis="none", confidence=TOPIC)
     return None
+
+
+def _carried(att: Attribution, *, shared: bool) -> Attribution:
+    """The previous quote's attribution, for a piece of the same utterance."""
+    factor = CARRIED_SHARED if shared else CARRIED
+    basis = att.basis if shared else "carried"
+    return replace(att, basis=basis, confidence=att.confidence * factor)
+
+
+def _own_tag(doc: Doc, ctx: C.Context) -> bool:
+    """Whether the quote's own sentence attributes it with a verb the lexicon does not know:
+    `"...," she sighed.` / `"...," fumed Smith.` / `« ... », a-t-il tranché.` The previous
+    speaker must not be carried over such a sentence."""
+    an = doc.an
+    rng = an.toks_between(ctx.after[0], ctx.after[1])
+    toks = [an.toks[k] for k in rng][:8]
+    for n, t in enumerate(toks):
+        if t.pos == "VERB" or (t.pos == "AUX" and n + 1 < len(toks) and toks[n + 1].pos == "VERB"):
+            return n <= 4
+        if t.pos == "PUNCT" and t.text not in (",", "—", "-"):
+            return False
+    return False
+
+
+COMPLEMENTISERS = frozenset({"that", "que", "qu'", "qu’", "if", "whether", "si"})
+
+
+def _governs_clause(an: Analysis, c: C.Cue) -> bool:
+    """The cue introduces a clause after it (`considéré qu'Antoni Pastor ...`, `said that`)."""
+    k = c.last
+    while k < len(an.toks) and an.toks[k].pos == "ADV":
+        k += 1
+    return k < len(an.toks) and an.toks[k].lower in COMPLEMENTISERS
+
+
+def _oblique(doc: Doc, a: int, sent_start: int) -> bool:
+    """A person named inside a prepositional phrase ("lors du procès d'Yvan Colonna", "after
+    Ridge's announcement"), except a sentence-opening "For X," / "Pour X,"."""
+    an = doc.an
+    k = a - 1
+    while k >= 0 and an.toks[k].start >= sent_start and (
+        an.toks[k].pos in ("NOUN", "ADJ", "DET") and not an.toks[k].text[:1].isupper()
+        or an.toks[k].lower.rstrip(".") in S.TITLES
+    ):
+        k -= 1
+    if k < 0 or an.toks[k].start < sent_start:
+        return False
+    t = an.toks[k]
+    if t.lower in S.PREPOSITIONS or t.pos == "ADP":
+        opening = k == 0 or an.toks[k - 1].start < sent_start
+        return not (opening and t.lower in C.OPINION_PREPOSITIONS[an.language])
+    return False

@@ -20,6 +20,7 @@ from editorial.extract.lexicon import (
     POSSESSIVE_DETERMINERS,
     SKIPPABLE,
     SKIPPABLE_PHRASES,
+    TIME_NOUNS,
     TITLES,
 )
 from editorial.model import Language
@@ -221,6 +222,7 @@ def _comma_chain(
         k = prev
         if prev >= limit and an.toks[prev].text != ",":
             break
+    candidates = [c for c in candidates if not is_time(an, c)]
     for c in candidates:
         e = entity_at(an, ents, c.first)
         if c.kind == "entity" and e is not None and e[2] == "PERSON":
@@ -426,3 +428,10 @@ def pronoun_number(an: Analysis, k: int) -> str:
 
 def tok_is_clitic(t: Tok) -> bool:
     return t.text.startswith("-")
+
+
+def is_time(an: Analysis, s: Subject) -> bool:
+    """A phrase of time ("Monday of this week", "lundi dernier"): never a speaker."""
+    return s.kind == "description" and any(
+        an.toks[k].lower in TIME_NOUNS for k in range(s.first, min(s.last, s.first + 3))
+    )
