@@ -175,6 +175,8 @@ def subject_before(
     while k >= limit:
         n = _skippable(an, k)
         if not n:
+            n = _parenthetical(an, k, limit)  # "Rep. Gwen Moore (D-Wis.) said"
+        if not n:
             break
         k -= n
     if k < limit:
@@ -239,11 +241,16 @@ def _entity_covering(
 ) -> tuple[int, int, str] | None:
     """The PERSON/ORG naming a comma-enclosed segment (", Mme Fatou Bensouda,")."""
     a, b = seg
-    inner = [e for e in ents if e[0] >= a and e[1] <= b and e[2] in ("PERSON", "ORG")]
+    inside = _in_parentheses(an, a, b)
+    inner = [
+        e
+        for e in ents
+        if e[0] >= a and e[1] <= b and e[2] in ("PERSON", "ORG") and e[0] not in inside
+    ]
     if len(inner) != 1:
         return None
     e = inner[0]
-    rest = [an.toks[k] for k in range(a, b) if not e[0] <= k < e[1]]
+    rest = [an.toks[k] for k in range(a, b) if not e[0] <= k < e[1] and k not in inside]
     if all(t.lower.rstrip(".") in TITLES or t.pos in ("DET", "PUNCT") for t in rest):
         return e
     return None
@@ -435,3 +442,29 @@ def is_time(an: Analysis, s: Subject) -> bool:
     return s.kind == "description" and any(
         an.toks[k].lower in TIME_NOUNS for k in range(s.first, min(s.last, s.first + 3))
     )
+
+
+def _parenthetical(an: Analysis, k: int, limit: int) -> int:
+    """Length of a short parenthesis ending at token k ("(D-Wis.)", "(R-Ohio)"), else 0."""
+    if an.toks[k].text != ")":
+        return 0
+    j = k - 1
+    while j >= limit and k - j <= 8:
+        if an.toks[j].text == "(":
+            return k - j + 1
+        j -= 1
+    return 0
+
+
+def _in_parentheses(an: Analysis, a: int, b: int) -> set[int]:
+    """Token indices inside (and including) parentheses within [a, b)."""
+    out: set[int] = set()
+    depth_start = -1
+    for k in range(a, b):
+        t = an.toks[k].text
+        if t == "(":
+            depth_start = k
+        elif t == ")" and depth_start >= 0:
+            out.update(range(depth_start, k + 1))
+            depth_start = -1
+    return out
