@@ -11,14 +11,37 @@ from editorial.extract.canonical import build_entities, canonicalise
 from editorial.extract.document import Doc
 from editorial.extract.entities import find_mentions
 from editorial.extract.quotes import find_quote_spans
+from editorial.ingest import plaintext
 from editorial.model import Article, Extraction, Language, Quote
 
 log = logging.getLogger(__name__)
 
 
-def extract(article: Article) -> Extraction:
-    """Extraction of `article.text` in the article's language."""
-    return extract_text(article.text, article.language)
+def extract(article: Article, source_text: str | None = None) -> Extraction:
+    """Extraction of `article.text` in the article's language.
+
+    For a `.txt` article, quote `start`/`end` index the decoded source file (`source_text`, else
+    the file re-read and checked against the article's hash) and each quote's `text` is the
+    file's text there; for other formats, and when the file cannot be had, `Article.text`."""
+    ex = extract_text(article.text, article.language)
+    if article.format != "txt" or not ex.quotes:
+        return ex
+    source = source_text if source_text is not None else plaintext.decoded_source(article)
+    offsets = plaintext.source_offsets(source, article) if source is not None else None
+    if source is None or offsets is None:
+        log.warning("%s: quote offsets index the article text, not the file", article.source_name)
+        return ex
+    quotes = tuple(
+        q.model_copy(
+            update={
+                "start": offsets[q.start],
+                "end": offsets[q.end],
+                "text": source[offsets[q.start] : offsets[q.end]],
+            }
+        )
+        for q in ex.quotes
+    )
+    return ex.model_copy(update={"quotes": quotes})
 
 
 def extract_text(text: str, language: Language) -> Extraction:
