@@ -201,7 +201,9 @@ def table(results: dict[str, Any]) -> str:
         out.append("| metric | en | en odd | en even | fr | fr odd | fr even | target |")
         out.append("|---|---|---|---|---|---|---|---|")
         for name, key, target in METRICS:
-            cells = [_cell(value(ev[lang][h], key), target) for lang in ("en", "fr") for h in HALVES]
+            cells = [
+                _cell(value(ev[lang][h], key), target) for lang in ("en", "fr") for h in HALVES
+            ]
             out.append(f"| {name} | " + " | ".join(cells) + f" | {_target(target)} |")
         wps = [f"{float(ev[lang]['all']['words_per_s']):,.0f}" for lang in ("en", "fr")]
         spa = [f"{float(ev[lang]['all']['seconds_per_article']):.3f}" for lang in ("en", "fr")]

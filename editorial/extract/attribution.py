@@ -262,9 +262,9 @@ def _attribute_one(
     # a cue in the sentence before a quote that opens its own sentence ("X said it was
     # time to act. "We ...") or a paragraph ("X stated,\n\n"...")
     if not before_text and not sp.continues and not sp.dialogue_turn:
-        att = _previous_sentence_cue(doc, sp)
-        if att is not None:
-            return att
+        prev_att = _previous_sentence_cue(doc, sp)
+        if prev_att is not None:
+            return prev_att
     # a colon introducing the quote, in this sentence or ending the previous one
     if before_text.endswith(":") or (not before_text and _previous_ends_with_colon(text, sp)):
         start = bs if before_text else _previous_sentence_start(doc, sp)
@@ -489,9 +489,14 @@ def _oblique(doc: Doc, a: int, sent_start: int) -> bool:
     Ridge's announcement"), except a sentence-opening "For X," / "Pour X,"."""
     an = doc.an
     k = a - 1
-    while k >= 0 and an.toks[k].start >= sent_start and (
-        an.toks[k].pos in ("NOUN", "ADJ", "DET") and not an.toks[k].text[:1].isupper()
-        or an.toks[k].lower.rstrip(".") in S.TITLES
+    while (
+        k >= 0
+        and an.toks[k].start >= sent_start
+        and (
+            an.toks[k].pos in ("NOUN", "ADJ", "DET")
+            and not an.toks[k].text[:1].isupper()
+            or an.toks[k].lower.rstrip(".") in S.TITLES
+        )
     ):
         k -= 1
     if k < 0 or an.toks[k].start < sent_start:

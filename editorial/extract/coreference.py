@@ -343,7 +343,9 @@ def _relational(an: Analysis, sub: S.Subject) -> bool:
     for k in range(sub.first, sub.last - 1):
         t = an.toks[k]
         if t.lower in S.OF_WORDS:
-            return any(S.nounish(an.toks[j]) and an.toks[j].pos == "NOUN" for j in range(sub.first, k))
+            return any(
+                S.nounish(an.toks[j]) and an.toks[j].pos == "NOUN" for j in range(sub.first, k)
+            )
     return False
 
 

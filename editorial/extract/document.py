@@ -68,7 +68,7 @@ class Doc:
         self._collect_descriptions()
 
     def gender_of(self, canonical: str) -> str | None:
-        """"m"/"f" when an honorific before one of the person's mentions says so ("Mr Bao",
+        """ "m"/"f" when an honorific before one of the person's mentions says so ("Mr Bao",
         "Mme Bensouda"), else None."""
         if self._genders is None:
             self._genders = {}
