@@ -27,6 +27,7 @@ PREVIOUS_SENTENCE = 0.85  # the cue is in the sentence before the quote
 CARRIED_SHARED = 0.95  # "X," he said, "Y." : one sentence, one speaker
 CARRIED = 0.85  # a continuation with no cue of its own
 TOPIC = 0.3  # no cue at all: the person the paragraph is about
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]")
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
 
 
@@ -209,6 +210,9 @@ def _attribute_one(
     ends = text[sp.start : sp.end].rstrip()[-1:] in ".!?…"
     after_tag = _after_tag(an, after_cues, as_, ends_sentence=ends)
     before_text = text[bs:be].strip(" \u00a0\u202f")
+    label = TRANSCRIPT_LABEL.match(text, sp.start, min(sp.end, sp.start + 60))
+    if label:  # an interview transcript: "WALLACE: Let's start with ..."
+        return _transcript_speaker(doc, label.group(1))
     # "— Name" after a pull quote
     m = DASH_SOURCE.match(text[as_:ae])
     if m and not after_tag:
@@ -506,3 +510,15 @@ def _oblique(doc: Doc, a: int, sent_start: int) -> bool:
         opening = k == 0 or an.toks[k - 1].start < sent_start
         return not (opening and t.lower in C.OPINION_PREPOSITIONS[an.language])
     return False
+
+
+def _transcript_speaker(doc: Doc, label: str) -> Attribution:
+    """The person a transcript's speaker label names: the one person of the article whose
+    surname is the label ("PENCE" -> "Mike Pence"), else the label alone for the editor."""
+    last = label.split()[-1].casefold()
+    people = {
+        c for c, lab in doc.ent_label.items() if lab == "PERSON" and c.split()[-1].casefold() == last
+    }
+    if len(people) == 1:
+        return Attribution(people.pop(), label, None, True, -1, "colon_dash", DASH)
+    return Attribution("", label, None, False, -1, "colon_dash", 0.0)

@@ -130,6 +130,7 @@ def _is_verb(an: Analysis, t: Tok, lang: Language) -> bool:
             prv is not None
             and prv.pos in ("PROPN", "PRON")
             and t.pos in ("NOUN", "PROPN")
+            and t.text.islower()
             and t.lower.endswith(("s", "ed"))
         )
     if lang == "fr":
