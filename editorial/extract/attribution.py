@@ -384,7 +384,22 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
     participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
     if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
         return _sentence_subject(doc, ctx.before[0], verb.start)
+    if cue.first == b_first and (verb.tag == "VBG" or verb.lower.endswith("ant")):
+        # "Estimant que « ... », il vota contre": the participle's subject follows the quote
+        k = an.tok_at(ctx.after[0])
+        while k < len(an.toks) and an.toks[k].text in (",", "\u00bb", '"', "”"):
+            k += 1
+        end = an.tok_at(ctx.after[1]) if ctx.after[1] < len(an.text) else len(an.toks)
+        after = S.noun_phrase_at(an, doc.ents, k, end) if k < end else None
+        if after is not None and after.kind in ("entity", "pronoun"):
+            return after
     sub = S.subject_before(an, doc.ents, cue.first, b_first)
+    if sub is None and cue.first == b_first:
+        # `"...," said Mr. Bao, "I was shocked ..."`: the shared tag puts the subject after
+        limit = an.tok_at(ctx.before[1])
+        sub = S.subject_after(an, doc.ents, cue.last, limit)
+        if sub is not None:
+            return sub
     if sub is None:
         return _sentence_subject(doc, ctx.before[0], verb.start)
     return sub
