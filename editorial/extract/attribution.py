@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from editorial.extract import cues as C
 from editorial.extract import speakers as S
-from editorial.extract.analysis import Analysis
+from editorial.extract.analysis import Analysis, Tok
 from editorial.extract.coreference import resolve
 from editorial.extract.document import Attribution, Doc
 from editorial.extract.quotes import QuoteSpan
@@ -236,11 +236,16 @@ def _attribute_one(
                 before_cue = early[-1]
                 ctx = C.Context(ctx.q, ctx.par, (s0, be), ctx.after, ctx.shared_with_previous)
     chosen: C.Cue | None = None
+    last_word = before_text.rsplit(None, 1)[-1].lower() if before_text else ""
     if (
         before_cue
         and before_text[-1:] in (":", ",")
         and (not after_tag or before_text.endswith(":"))
     ):
+        chosen = before_cue
+    elif before_cue and last_word in COMPLEMENTISERS and before_cue.kind == "verb":
+        chosen = before_cue  # "SUD estime, au contraire, que « ... » évoquant ...": estime
+    elif after_tag is not None and _participle(an.toks[after_tag.first]) and before_cue:
         chosen = before_cue
     elif after_tag is not None:
         chosen = after_tag
@@ -283,11 +288,13 @@ def _governing_cue(an: Analysis, cues: list[C.Cue], end: int, before_text: str) 
     """The cue of the before context that introduces the quote: the last reporting verb
     ("précise que ..., selon lui, « »" is governed by "précise"), else "according to"/"selon";
     a weak verb ("thinks", "called") only right before the quote."""
+    sources = [c for c in cues if c.kind == "source"]
     verbs = [c for c in cues if c.kind == "verb"]
+    if sources:  # "Selon X, le boson va permettre de poursuivre ...": not poursuivre
+        verbs = [c for c in verbs if not _infinitive_complement(an, c)]
     strong = [c for c in verbs if not C.is_weak(c, an.language)]
     if strong:
         return strong[-1]
-    sources = [c for c in cues if c.kind == "source"]
     if sources:
         return sources[-1]
     if verbs:
@@ -384,6 +391,11 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
     participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
     if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
         return _sentence_subject(doc, ctx.before[0], verb.start)
+    if _participle(verb) and cue.first == b_first and ctx.shared_with_previous:
+        # « ... » évoquant des « ... »: the participle hangs on the sentence's subject
+        k = bisect.bisect_right(doc.sent_starts, verb.start) - 1
+        s0 = doc.sent_starts[k] if k >= 0 else 0
+        return _sentence_subject(doc, s0, verb.start)
     if cue.first == b_first and (verb.tag == "VBG" or verb.lower.endswith("ant")):
         # "Estimant que « ... », il vota contre": the participle's subject follows the quote
         k = an.tok_at(ctx.after[0])
@@ -537,3 +549,17 @@ def _transcript_speaker(doc: Doc, label: str) -> Attribution:
     if len(people) == 1:
         return Attribution(people.pop(), label, None, True, -1, "colon_dash", DASH)
     return Attribution("", label, None, False, -1, "colon_dash", 0.0)
+
+
+def _participle(t: Tok) -> bool:
+    """A present participle ("adding", "évoquant"): it hangs on its sentence's subject."""
+    return t.tag == "VBG" or (len(t.lower) > 5 and t.lower.endswith("ant"))
+
+
+def _infinitive_complement(an: Analysis, c: C.Cue) -> bool:
+    """An infinitive governed by another word ("de poursuivre", "to say"): nobody's cue."""
+    t = an.toks[c.first]
+    prev = an.toks[c.first - 1].lower if c.first > 0 else ""
+    if an.language == "fr":
+        return t.lower.endswith(("er", "re", "ir")) and prev in ("de", "d'", "d’", "à", "pour")
+    return prev == "to" and t.tag == "VB"

@@ -78,7 +78,7 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
             if noun and _relational(an, sub) and doc.ent_label.get(canon) == "PERSON":
                 # "le successeur de Claude Erignac", "the wife of John Smith": someone else
                 start = an.toks[sub.first].start
-                target = doc.description_target(noun, start)
+                target = doc.description_target(noun, start) or _apposed_person(doc, sub)
                 if target and not _same_person(target, canon):
                     return Attribution(target, mention, cue, True, pos, "description", DESCRIBED)
                 txt = S.strip_determiner(mention, an.language)
@@ -374,3 +374,15 @@ def unfuse(doc: Doc, name: str) -> str:
         if words[i - 1].lower().rstrip(".") in S.TITLES or words[i - 1].lower() in TIME_NOUNS:
             return unfuse(doc, " ".join(rest)) if len(rest) > 1 else " ".join(rest)
     return name
+
+
+def _apposed_person(doc: Doc, sub: S.Subject) -> str | None:
+    """The person a description stands in apposition to: "Bernard Bonnet, le successeur de
+    Claude Erignac, qui ..." -> Bernard Bonnet."""
+    k = sub.first - 1
+    if k < 1 or doc.an.toks[k].text != ",":
+        return None
+    e = S.entity_at(doc.an, doc.ents, k - 1)
+    if e is None or e[2] != "PERSON" or e[1] != k:
+        return None
+    return doc.ent_canon.get(e[0])

@@ -310,11 +310,13 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
         return None
     j = k
     seen_noun = False
+    head_seen = False  # a noun before: a name after "of" is its complement ("le président du
+    # conseil du CERN", "a spokeswoman for John Smith"), not the speaker
     while j < limit:
         u = an.toks[j]
         e = entity_at(an, ents, j)
         if e is not None:
-            if e[2] == "PERSON" or not seen_noun:
+            if not head_seen:
                 return Subject(e[0], e[1], "entity")
             j = e[1]
             seen_noun = True
@@ -323,7 +325,7 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
             j += 1
             seen_noun = False
         elif nounish(u):
-            seen_noun = True
+            seen_noun = head_seen = True
             j += 1
         elif u.pos in ("ADJ", "NUM", "DET", "PART") or u.lower in ("'s", "’s"):
             if seen_noun and u.pos == "DET":
