@@ -9,6 +9,7 @@ unnamed sources stay as written, without their definite article.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import replace
 
 from editorial.extract import cues as C
@@ -46,9 +47,20 @@ def resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution:
             and an.toks[sub.first - 1].lower in S.OF_WORDS | {"of", "at", "à"}
         ):
             trimmed = " ".join(words[1:])  # "directeur du site de Jababeka David Quentin"
+        if label == "ORG":
+            trimmed = _hyphenated_acronym(doc, trimmed)
         if trimmed != att.speaker:
             return replace(att, speaker=trimmed, mention=att.mention or att.speaker)
     return att
+
+
+def _hyphenated_acronym(doc: Doc, name: str) -> str:
+    """An acronym the tokenizer cut at its hyphen ("SUD" where the article writes "SUD-PTT"):
+    the one hyphenated form the article has."""
+    if not (name.isupper() and name.isalpha() and len(name) >= 2):
+        return name
+    forms = set(re.findall(rf"\b{re.escape(name)}-[A-Z0-9]{{2,}}\b", doc.an.text))
+    return forms.pop() if len(forms) == 1 else name
 
 
 def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution:
