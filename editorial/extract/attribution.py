@@ -494,6 +494,9 @@ def _own_tag(doc: Doc, ctx: C.Context) -> bool:
     `"...," she sighed.` / `"...," fumed Smith.` / `« ... », a-t-il tranché.` The previous
     speaker must not be carried over such a sentence."""
     an = doc.an
+    sp = doc.spans[ctx.q]
+    if an.text[sp.start : sp.end].rstrip().endswith("."):
+        return False  # `... countries." Wagner identifies ...`: a new sentence, not a tag
     rng = an.toks_between(ctx.after[0], ctx.after[1])
     toks = [an.toks[k] for k in rng][:8]
     for n, t in enumerate(toks):

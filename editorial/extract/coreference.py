@@ -370,6 +370,12 @@ def _surname_of(doc: Doc, mention: str) -> str | None:
         for c, lab in doc.ent_label.items()
         if lab == "PERSON" and len(c.split()) >= 2 and c.split()[-1] == mention
     }
+    if not found and not any(c.split()[-1] == mention for c in doc.ent_label):
+        # a name the NER missed everywhere: "Jan Egeland ... Egeland later added"
+        rx = re.compile(rf"\b([A-Z][a-zà-ÿ]+(?:-[A-Z][a-zà-ÿ]+)?) {re.escape(mention)}\b")
+        first = {m.group(1) for m in rx.finditer(doc.an.text)}
+        first -= {w.capitalize() for w in S.TITLES} | {"The", "Le", "La", "Les", "A", "Un"}
+        found = {f"{f} {mention}" for f in first}
     return found.pop() if len(found) == 1 else None
 
 

@@ -316,7 +316,12 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
         u = an.toks[j]
         e = entity_at(an, ents, j)
         if e is not None:
-            if not head_seen:
+            before = an.toks[e[0] - 1].lower if e[0] > 0 else ""
+            if not head_seen or (
+                e[2] == "PERSON" and (before not in OF_WORDS | {"for", "at"} or e[1] - e[0] >= 3)
+            ):
+                # "the company's CEO John Smith": a title then the name; "du site de Jababeka
+                # David Quentin": a place fused to the name (unfused in coreference)
                 return Subject(e[0], e[1], "entity")
             j = e[1]
             seen_noun = True
