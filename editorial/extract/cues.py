@@ -128,7 +128,7 @@ def _is_verb(an: Analysis, t: Tok, lang: Language) -> bool:
         prv = an.toks[t.i - 1] if t.i > 0 else None
         return (
             prv is not None
-            and prv.pos in ("PROPN", "PRON")
+            and (prv.pos == "PROPN" or prv.lower in ("he", "she", "it", "they"))
             and t.pos in ("NOUN", "PROPN")
             and t.text.islower()
             and t.lower.endswith(("s", "ed"))
