@@ -152,12 +152,17 @@ def _block_offsets(source: str, article: Article) -> list[int] | None:
         words = block.text.split()
         if not words:
             continue
+        for i in range(last, block.start):
+            out[i] = pos
+        at = source.find(block.text, pos)
+        if at >= 0 and not source[pos:at].strip():  # verbatim (the usual case): a shift
+            out[block.start : block.end] = range(at, at + len(block.text))
+            last, pos = block.end, at + len(block.text)
+            continue
         rx = re.compile(r"\s+".join(re.escape(w) for w in words))
         m = rx.search(source, pos)
         if m is None:
             return None
-        for i in range(last, block.start):
-            out[i] = pos
         i, j = block.start, m.start()
         while i < block.end:
             if text[i].isspace():
