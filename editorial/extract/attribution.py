@@ -26,6 +26,7 @@ OPINION = 0.9  # "Pour X, « ... »"
 PREVIOUS_SENTENCE = 0.85  # the cue is in the sentence before the quote
 CARRIED_SHARED = 0.95  # "X," he said, "Y." : one sentence, one speaker
 CARRIED = 0.85  # a continuation with no cue of its own
+UNKNOWN_VERB = 0.75  # a speech tag with a verb the lexicon does not know
 TOPIC = 0.3  # no cue at all: the person the paragraph is about
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]")
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
@@ -155,6 +156,8 @@ def _is_quotation(
         return False
     if sp.continues or sp.dialogue_turn:
         return True
+    if _tagged_short(doc, sp, ctx, qtext):
+        return True  # "Amazing," she replied.
     title_case = all(w[:1].isupper() or w.lower() in SMALL_WORDS or w[:1].isdigit() for w in words)
     unpunctuated = qtext.rstrip()[-1:] not in ".!?…"
     if title_case and unpunctuated and (len(words) <= 6 or (len(words) <= 12 and not has_cue)):
@@ -261,6 +264,14 @@ def _attribute_one(
                 an.toks[chosen.first].start,
             )
         return Attribution(cue=chosen.text, pos=an.toks[chosen.first].start)
+    # `"...," grinned Tom Reed`: a speech tag whose verb the lexicon does not know
+    verb = _tag_verb(doc, sp, ctx, text[sp.start : sp.end]) if not before_cue else None
+    if verb is not None:
+        tag = C.Cue(verb.i, verb.i + 1, verb.text, "after", "verb")
+        sub = _subject_for(doc, tag, ctx)
+        if sub is not None and sub.kind in ("entity", "pronoun"):
+            att = resolve(doc, sub, verb.text, verb.start)
+            return replace(att, confidence=att.confidence * UNKNOWN_VERB)
     # "Pour Obama, « ... »"
     k = C.opinion_source(an, bs, be)
     if k >= 0:
@@ -547,7 +558,9 @@ def _transcript_speaker(doc: Doc, label: str) -> Attribution:
     surname is the label ("PENCE" -> "Mike Pence"), else the label alone for the editor."""
     last = label.split()[-1].casefold()
     people = {
-        c for c, lab in doc.ent_label.items() if lab == "PERSON" and c.split()[-1].casefold() == last
+        c
+        for c, lab in doc.ent_label.items()
+        if lab == "PERSON" and c.split()[-1].casefold() == last
     }
     if len(people) == 1:
         return Attribution(people.pop(), label, None, True, -1, "colon_dash", DASH)
@@ -566,3 +579,36 @@ def _infinitive_complement(an: Analysis, c: C.Cue) -> bool:
     if an.language == "fr":
         return t.lower.endswith(("er", "re", "ir")) and prev in ("de", "d'", "d’", "à", "pour")
     return prev == "to" and t.tag == "VB"
+
+
+def _tagged_short(doc: Doc, sp: QuoteSpan, ctx: C.Context, qtext: str) -> bool:
+    """A quote closed by its own comma, "!" or "?" and followed at once by a speech tag (a
+    subject and a verb, or a verb and its subject): `"Amazing," she replied.` Not after a
+    preposition (`appeared on "Fox News Sunday," he said`: a title)."""
+    return _tag_verb(doc, sp, ctx, qtext) is not None
+
+
+def _tag_verb(doc: Doc, sp: QuoteSpan, ctx: C.Context, qtext: str) -> Tok | None:
+    """The verb of the speech tag right after the quote (see `_tagged_short`), if any."""
+    an = doc.an
+    if qtext.rstrip()[-1:] not in (",", "!", "?"):
+        return None
+    k0 = an.tok_at(sp.open_at) - 1
+    if k0 >= 0 and (an.toks[k0].pos == "ADP" or an.toks[k0].lower in S.PREPOSITIONS):
+        return None
+    toks = [an.toks[k] for k in an.toks_between(ctx.after[0], ctx.after[1])][:4]
+    if toks and toks[0].text in (",", "\u00bb", "\u201d", '"'):
+        toks = toks[1:]
+    if len(toks) < 2:
+        return None
+    lang = an.language
+    first, second = toks[0], toks[1]
+    subject_first = first.lower in S.PERSON_PRONOUNS[lang] or first.pos == "PROPN"
+    verb = second if subject_first else first
+    if not subject_first and not (
+        second.pos == "PROPN" or second.lower in S.PERSON_PRONOUNS[lang] or S.tok_is_clitic(second)
+    ):
+        return None  # `named "Better Idea," scored one point`: no subject, no tag
+    is_verb = verb.pos == "VERB" or verb.lower in C.REPORTING_VERBS[lang]
+    cue = C.Cue(verb.i, verb.i + 1, verb.text, "after", "verb")
+    return verb if is_verb and not _governs_clause(an, cue) else None

@@ -35,8 +35,10 @@ def resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution:
     label = doc.ent_label.get(att.speaker)
     if att.speaker and att.named and label in ("PERSON", "ORG"):
         trimmed = unfuse(doc, att.speaker)
-        if label == "ORG" and trimmed not in doc.ent_label:
-            trimmed = att.speaker  # an organisation is cut only down to another known name
+        titled = sub.kind == "description" and S.is_person_title(S.head_noun(doc.an, sub))
+        if label == "ORG" and trimmed not in doc.ent_label and not titled:
+            trimmed = att.speaker  # an organisation is cut only down to another known name,
+            # or to the person a title introduces ("Secretary General of the X Community Y")
         words = trimmed.split()
         an = doc.an
         if (
@@ -68,6 +70,11 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
     mention = S.subject_text(an, sub)
     if S.is_time(an, sub):  # "said Monday of this week": a date, not a speaker
         return Attribution("", "", cue, False, pos, "none", 0.0)
+    if sub.kind == "pronoun" and an.toks[sub.first].lower == "it":
+        org = _org_in_view(doc, sub.first)
+        if org:  # "The Ocean Trust published a report. ... it said": the organisation
+            return Attribution(org, mention, cue, True, pos, "pronoun", PRONOUN)
+        return Attribution("", mention, cue, False, pos, "pronoun", UNRESOLVED)
     if sub.kind == "pronoun":
         target, strong = pronoun_target(doc, sub.first)
         if target:
@@ -404,3 +411,21 @@ def _apposed_person(doc: Doc, sub: S.Subject) -> str | None:
     if e is None or e[2] != "PERSON" or e[1] != k:
         return None
     return doc.ent_canon.get(e[0])
+
+
+def _org_in_view(doc: Doc, k: int) -> str | None:
+    """The organisation "it" stands for: the one opening the pronoun's sentence or one of the
+    two before (its subject), if no other organisation or person opens a sentence in between."""
+    an = doc.an
+    pos = an.toks[k].start
+    si = bisect.bisect_right(doc.sent_starts, pos) - 1
+    for j in range(si, max(-1, si - 3), -1):
+        s0 = doc.sent_starts[j]
+        a = bisect.bisect_left(doc.ent_starts, s0)
+        if a >= len(doc.ents) or doc.ent_starts[a] >= pos:
+            continue
+        t0, _b, label = doc.ents[a]
+        if len(an.toks_between(s0, doc.ent_starts[a])) > 1 or doc.in_quote(doc.ent_starts[a]):
+            continue  # not the sentence's subject ("The X ..." allows one determiner)
+        return doc.ent_canon[t0] if label == "ORG" else None
+    return None
