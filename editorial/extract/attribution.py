@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from editorial.extract import cues as C
 from editorial.extract import speakers as S
-from editorial.extract.analysis import Analysis, Tok
+from editorial.extract import tags as T
+from editorial.extract.analysis import Analysis
 from editorial.extract.coreference import resolve
 from editorial.extract.document import Attribution, Doc
 from editorial.extract.quotes import QuoteSpan
@@ -63,7 +64,7 @@ def attribute(doc: Doc) -> list[Quote]:
         if att is None and linked and results[prev] is not None:
             before_att = results[prev]
             assert before_att is not None
-            if ctx.shared_with_previous or sp.continues or not _own_tag(doc, ctx):
+            if ctx.shared_with_previous or sp.continues or not T.own_tag(doc, ctx):
                 att = _carried(before_att, shared=ctx.shared_with_previous or sp.continues)
             else:  # its sentence has a verb of its own next to it: not the previous speaker's
                 att = Attribution(basis="none", confidence=0.0)
@@ -156,7 +157,7 @@ def _is_quotation(
         return False
     if sp.continues or sp.dialogue_turn:
         return True
-    if _tagged_short(doc, sp, ctx, qtext):
+    if T.tagged_short(doc, sp, ctx, qtext):
         return True  # "Amazing," she replied.
     title_case = all(w[:1].isupper() or w.lower() in SMALL_WORDS or w[:1].isdigit() for w in words)
     unpunctuated = qtext.rstrip()[-1:] not in ".!?…"
@@ -246,9 +247,9 @@ def _attribute_one(
         and (not after_tag or before_text.endswith(":"))
     ):
         chosen = before_cue
-    elif before_cue and last_word in COMPLEMENTISERS and before_cue.kind == "verb":
+    elif before_cue and last_word in T.COMPLEMENTISERS and before_cue.kind == "verb":
         chosen = before_cue  # "SUD estime, au contraire, que « ... » évoquant ...": estime
-    elif after_tag is not None and _participle(an.toks[after_tag.first]) and before_cue:
+    elif after_tag is not None and T.participle(an.toks[after_tag.first]) and before_cue:
         chosen = before_cue
     elif after_tag is not None:
         chosen = after_tag
@@ -265,7 +266,7 @@ def _attribute_one(
             )
         return Attribution(cue=chosen.text, pos=an.toks[chosen.first].start)
     # `"...," grinned Tom Reed`: a speech tag whose verb the lexicon does not know
-    verb = _tag_verb(doc, sp, ctx, text[sp.start : sp.end]) if not before_cue else None
+    verb = T.tag_verb(doc, sp, ctx, text[sp.start : sp.end]) if not before_cue else None
     if verb is not None:
         tag = C.Cue(verb.i, verb.i + 1, verb.text, "after", "verb")
         sub = _subject_for(doc, tag, ctx)
@@ -302,7 +303,7 @@ def _governing_cue(an: Analysis, cues: list[C.Cue], end: int, before_text: str) 
     sources = [c for c in cues if c.kind == "source"]
     verbs = [c for c in cues if c.kind == "verb"]
     if sources:  # "Selon X, le boson va permettre de poursuivre ...": not poursuivre
-        verbs = [c for c in verbs if not _infinitive_complement(an, c)]
+        verbs = [c for c in verbs if not T.infinitive_complement(an, c)]
     strong = [c for c in verbs if not C.is_weak(c, an.language)]
     if strong:
         return strong[-1]
@@ -355,7 +356,7 @@ def _after_tag(
         between = [an.toks[k] for k in an.toks_between(start, an.toks[c.first].start)]
         if len(between) > C.AFTER_TAG_MAX_TOKENS:
             return None
-        if _governs_clause(an, c):
+        if T.governs_clause(an, c):
             return None
         if ends_sentence and between and between[0].text[:1].isupper() and len(between) > 3:
             return None
@@ -402,7 +403,7 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
     participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
     if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
         return _sentence_subject(doc, ctx.before[0], verb.start)
-    if _participle(verb) and cue.first == b_first and ctx.shared_with_previous:
+    if T.participle(verb) and cue.first == b_first and ctx.shared_with_previous:
         # « ... » évoquant des « ... »: the participle hangs on the sentence's subject
         k = bisect.bisect_right(doc.sent_starts, verb.start) - 1
         s0 = doc.sent_starts[k] if k >= 0 else 0
@@ -500,35 +501,6 @@ def _carried(att: Attribution, *, shared: bool) -> Attribution:
     return replace(att, basis=basis, confidence=att.confidence * factor)
 
 
-def _own_tag(doc: Doc, ctx: C.Context) -> bool:
-    """Whether the quote's own sentence attributes it with a verb the lexicon does not know:
-    `"...," she sighed.` / `"...," fumed Smith.` / `« ... », a-t-il tranché.` The previous
-    speaker must not be carried over such a sentence."""
-    an = doc.an
-    sp = doc.spans[ctx.q]
-    if an.text[sp.start : sp.end].rstrip().endswith("."):
-        return False  # `... countries." Wagner identifies ...`: a new sentence, not a tag
-    rng = an.toks_between(ctx.after[0], ctx.after[1])
-    toks = [an.toks[k] for k in rng][:8]
-    for n, t in enumerate(toks):
-        if t.pos == "VERB" or (t.pos == "AUX" and n + 1 < len(toks) and toks[n + 1].pos == "VERB"):
-            return n <= 4
-        if t.pos == "PUNCT" and t.text not in (",", "—", "-"):
-            return False
-    return False
-
-
-COMPLEMENTISERS = frozenset({"that", "que", "qu'", "qu’", "if", "whether", "si"})
-
-
-def _governs_clause(an: Analysis, c: C.Cue) -> bool:
-    """The cue introduces a clause after it (`considéré qu'Antoni Pastor ...`, `said that`)."""
-    k = c.last
-    while k < len(an.toks) and an.toks[k].pos == "ADV":
-        k += 1
-    return k < len(an.toks) and an.toks[k].lower in COMPLEMENTISERS
-
-
 def _oblique(doc: Doc, a: int, sent_start: int) -> bool:
     """A person named inside a prepositional phrase ("lors du procès d'Yvan Colonna", "after
     Ridge's announcement"), except a sentence-opening "For X," / "Pour X,"."""
@@ -565,50 +537,3 @@ def _transcript_speaker(doc: Doc, label: str) -> Attribution:
     if len(people) == 1:
         return Attribution(people.pop(), label, None, True, -1, "colon_dash", DASH)
     return Attribution("", label, None, False, -1, "colon_dash", 0.0)
-
-
-def _participle(t: Tok) -> bool:
-    """A present participle ("adding", "évoquant"): it hangs on its sentence's subject."""
-    return t.tag == "VBG" or (len(t.lower) > 5 and t.lower.endswith("ant"))
-
-
-def _infinitive_complement(an: Analysis, c: C.Cue) -> bool:
-    """An infinitive governed by another word ("de poursuivre", "to say"): nobody's cue."""
-    t = an.toks[c.first]
-    prev = an.toks[c.first - 1].lower if c.first > 0 else ""
-    if an.language == "fr":
-        return t.lower.endswith(("er", "re", "ir")) and prev in ("de", "d'", "d’", "à", "pour")
-    return prev == "to" and t.tag == "VB"
-
-
-def _tagged_short(doc: Doc, sp: QuoteSpan, ctx: C.Context, qtext: str) -> bool:
-    """A quote closed by its own comma, "!" or "?" and followed at once by a speech tag (a
-    subject and a verb, or a verb and its subject): `"Amazing," she replied.` Not after a
-    preposition (`appeared on "Fox News Sunday," he said`: a title)."""
-    return _tag_verb(doc, sp, ctx, qtext) is not None
-
-
-def _tag_verb(doc: Doc, sp: QuoteSpan, ctx: C.Context, qtext: str) -> Tok | None:
-    """The verb of the speech tag right after the quote (see `_tagged_short`), if any."""
-    an = doc.an
-    if qtext.rstrip()[-1:] not in (",", "!", "?"):
-        return None
-    k0 = an.tok_at(sp.open_at) - 1
-    if k0 >= 0 and (an.toks[k0].pos == "ADP" or an.toks[k0].lower in S.PREPOSITIONS):
-        return None
-    toks = [an.toks[k] for k in an.toks_between(ctx.after[0], ctx.after[1])][:4]
-    if toks and toks[0].text in (",", "\u00bb", "\u201d", '"'):
-        toks = toks[1:]
-    if len(toks) < 2:
-        return None
-    lang = an.language
-    first, second = toks[0], toks[1]
-    subject_first = first.lower in S.PERSON_PRONOUNS[lang] or first.pos == "PROPN"
-    verb = second if subject_first else first
-    if not subject_first and not (
-        second.pos == "PROPN" or second.lower in S.PERSON_PRONOUNS[lang] or S.tok_is_clitic(second)
-    ):
-        return None  # `named "Better Idea," scored one point`: no subject, no tag
-    is_verb = verb.pos == "VERB" or verb.lower in C.REPORTING_VERBS[lang]
-    cue = C.Cue(verb.i, verb.i + 1, verb.text, "after", "verb")
-    return verb if is_verb and not _governs_clause(an, cue) else None

@@ -191,4 +191,4 @@ PERSON_TITLE_WORDS = TITLES | frozenset(
 def _after_person_title(text: str, start: int) -> bool:
     """The word right before `start` is a person's title or honorific."""
     m = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    return bool(m) and m.group(1).lower() in PERSON_TITLE_WORDS
+    return m is not None and m.group(1).lower() in PERSON_TITLE_WORDS
