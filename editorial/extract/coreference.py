@@ -336,8 +336,10 @@ def _ambiguous_pronoun(doc: Doc, k: int, target: str) -> bool:
         s_start = doc.sent_starts[s_i]
         if not subject_position(doc, t0, s_start):
             continue
-        if s_i != si and len(an.toks_between(s_start, p)) > 2:
-            continue  # the sentence before counts by its subject only
+        lead = len(an.toks_between(s_start, p))
+        coordinated = t0 > 0 and an.toks[t0 - 1].lower in ("and", "et", "or", "ou") and lead <= 6
+        if s_i != si and lead > 2 and not coordinated:
+            continue  # the sentence before counts by its subject(s) only ("X and Y met")
         if gender and doc.gender_of(other) not in (None, gender):
             continue
         if gender and doc.gender_of(target) not in (None, gender):
