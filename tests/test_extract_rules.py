@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from editorial.extract import extract, extract_text, format_table
+from editorial.extract import extract, extract_text, format_table, in_article_text
 from editorial.extract.chunking import split_chunks
 from editorial.extract.entities import load_names
 from editorial.extract.quotes import find_quote_spans
@@ -362,3 +362,7 @@ def test_txt_offsets_index_the_file(tmp_path: Path) -> None:
     assert [q.text for q in ex.quotes] == ["No ship leaves\u00a0tonight.", "We\u200b wait."]
     assert all(text[q.start : q.end] == q.text for q in ex.quotes)
     assert ex.quotes[0].speaker == "Lena Fischer"
+    article = ingest(src, language="en")
+    back = in_article_text(article, ex)  # what lays quotes over the blocks (PDF) reads
+    assert all(article.text[q.start : q.end] == q.text for q in back.quotes)
+    assert [q.text for q in back.quotes] == [q.text for q in extract_text(article.text, "en").quotes]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import replace
 
@@ -42,6 +43,36 @@ def extract(article: Article, source_text: str | None = None) -> Extraction:
         for q in ex.quotes
     )
     return ex.model_copy(update={"quotes": quotes})
+
+
+def in_article_text(
+    article: Article, extraction: Extraction, source_text: str | None = None
+) -> Extraction:
+    """`extraction` with quote offsets (and texts) back in `Article.text`, for code that lays
+    quotes over the article's blocks (the PDF's cover and pull quotes). The inverse of what
+    `extract` does for a `.txt` source; other formats are returned as they are."""
+    if article.format != "txt" or not extraction.quotes:
+        return extraction
+    source = source_text if source_text is not None else plaintext.decoded_source(article)
+    offsets = plaintext.source_offsets(source, article) if source is not None else None
+    if offsets is None:
+        return extraction
+    text = article.text
+
+    def back(pos: int) -> int:
+        return min(len(text), bisect.bisect_left(offsets, pos))
+
+    quotes = tuple(
+        q.model_copy(
+            update={
+                "start": back(q.start),
+                "end": back(q.end),
+                "text": text[back(q.start) : back(q.end)],
+            }
+        )
+        for q in extraction.quotes
+    )
+    return extraction.model_copy(update={"quotes": quotes})
 
 
 def extract_text(text: str, language: Language) -> Extraction:
