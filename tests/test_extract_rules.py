@@ -322,6 +322,9 @@ HOLDS = [
     ("transcript label", "en",
      'Senator Mary Jones spoke to the host.\n\n"JONES: We are ready to vote tonight on the bill."',
      "Mary Jones"),
+    ("long apposition chain before the verb", "en",
+     '"It is an invasion of our rights," Karen Holt, the Democratic attorney general of Vermont, '
+     "one of the states suing the agency, said on Monday.", "Karen Holt"),
     ("no cue: the paragraph's person is not printed", "fr",
      "Le journaliste Paul Roux est mort hier.\n\n« Il faut continuer le combat. »", ""),
 ]

@@ -30,6 +30,7 @@ CARRIED = 0.85  # a continuation with no cue of its own
 UNKNOWN_VERB = 0.75  # a speech tag with a verb the lexicon does not know
 TOPIC = 0.3  # no cue at all: the person the paragraph is about
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]")
+APPOSITION_TAG_MAX_TOKENS = 26  # a name with comma-enclosed appositions before its verb
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
 
 
@@ -354,7 +355,10 @@ def _after_tag(
         if c.kind == "source":
             continue
         between = [an.toks[k] for k in an.toks_between(start, an.toks[c.first].start)]
-        if len(between) > C.AFTER_TAG_MAX_TOKENS:
+        limit = C.AFTER_TAG_MAX_TOKENS
+        if len(between) > 2 and between[0].pos == "PROPN" and between[-1].text == ",":
+            limit = APPOSITION_TAG_MAX_TOKENS  # `," X, the attorney general of Y, one of ..., said`
+        if len(between) > limit:
             return None
         if T.governs_clause(an, c):
             return None
