@@ -2,7 +2,8 @@
 
 Every model is a frozen pydantic model so it pickles across processes, serialises to JSON
 and renders as a form in the Prefect UI. Sequences are tuples. Offsets (`start`, `end`) are
-character offsets into `Article.text`.
+character offsets into `Article.text`, except a quote's in an Extraction of a `.txt` source:
+those index the decoded file's text (see docs/attribution.md).
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ BlockKind = Literal[
     "image",  # `src` (a file inside the article's folder) and `text` (its caption / alt)
 ]
 QuoteKind = Literal["full", "mixed", "fragment"]
+# How a quote's speaker was found: named at its reporting cue, a pronoun at the cue resolved to a
+# person, a description at the cue ("the minister") resolved to a name, carried over from the
+# previous quote (a continuation, no cue of its own), a colon or dash introducing the quote with
+# no reporting verb, or not at all.
+AttributionBasis = Literal["cue", "pronoun", "description", "carried", "colon_dash", "none"]
+LOW_CONFIDENCE = 0.5  # an attribution below this is for the editor to check first
 EntityLabel = Literal["PERSON", "ORG", "LOC"]
 Format = Literal["pdf", "newsletter", "social"]
 ALL_FORMATS: tuple[Format, ...] = ("pdf", "newsletter", "social")
@@ -79,6 +86,19 @@ class Article(Frozen):
         return sum(len(b.text.split()) for b in self.body)
 
 
+class QuoteAttribution(Frozen):
+    """Why a quote has its speaker, and how far to trust it (0..1). Where the evidence is weak
+    (no cue, a pronoun with two candidates, a speaker carried across a sentence with its own
+    cue) `speaker` is left empty and the quote's `speaker_mention` keeps what stood there."""
+
+    basis: AttributionBasis = "none"
+    confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+
+    @property
+    def low(self) -> bool:
+        return self.confidence < LOW_CONFIDENCE
+
+
 class Quote(Frozen):
     text: str  # verbatim content between the marks, marks excluded
     speaker: str  # full canonical name, or the unnamed source as written, or "" when unknown
@@ -90,6 +110,7 @@ class Quote(Frozen):
     group: int = 0  # pieces of one utterance share a group id
     floating: bool = False  # no cue in its own sentence
     speaker_named: bool = True
+    attribution: QuoteAttribution = Field(default_factory=QuoteAttribution)
 
 
 class EntityMention(Frozen):
@@ -112,6 +133,11 @@ class Extraction(Frozen):
     quotes: tuple[Quote, ...] = ()
     entities: tuple[EntityMention, ...] = ()  # one item per mention, in text order
     entity_summary: tuple[EntitySummary, ...] = ()  # one per canonical entity, most prominent first
+
+    @property
+    def low_confidence(self) -> int:
+        """Quotes whose attribution is low-confidence (the editor checks these first)."""
+        return sum(q.attribution.low for q in self.quotes)
 
     def speakers(self) -> tuple[str, ...]:
         """Distinct named speakers in order of first quote."""

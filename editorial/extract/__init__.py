@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from editorial.extract.pipeline import extract, extract_text, format_table
+from editorial.extract.pipeline import extract, extract_text, format_table, in_article_text
 
-__all__ = ["extract", "extract_text", "format_table"]
+__all__ = ["extract", "extract_text", "format_table", "in_article_text"]

@@ -4,19 +4,33 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from editorial.extract import cues as C
 from editorial.extract import speakers as S
+from editorial.extract import tags as T
 from editorial.extract.analysis import Analysis
 from editorial.extract.coreference import resolve
 from editorial.extract.document import Attribution, Doc
 from editorial.extract.quotes import QuoteSpan
-from editorial.model import Quote, QuoteKind
+from editorial.model import LOW_CONFIDENCE, Quote, QuoteAttribution, QuoteKind
 
 SMALL_WORDS = frozenset(
     "of the and a an on in for to at by with from de la le les du des et à en "
     "d' l' sur pour par au aux".split()
 )
+# Confidence by route (see coreference for the subject kinds); below LOW_CONFIDENCE the speaker
+# is left empty for the editor.
+DASH = 0.8  # "— Name" after a pull quote
+COLON = 0.6  # the subject of a sentence ending in a colon, no reporting verb
+OPINION = 0.9  # "Pour X, « ... »"
+PREVIOUS_SENTENCE = 0.85  # the cue is in the sentence before the quote
+CARRIED_SHARED = 0.95  # "X," he said, "Y." : one sentence, one speaker
+CARRIED = 0.85  # a continuation with no cue of its own
+UNKNOWN_VERB = 0.75  # a speech tag with a verb the lexicon does not know
+TOPIC = 0.3  # no cue at all: the person the paragraph is about
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]")
+APPOSITION_TAG_MAX_TOKENS = 26  # a name with comma-enclosed appositions before its verb
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
 
 
@@ -49,7 +63,12 @@ def attribute(doc: Doc) -> list[Quote]:
             linked = False
         is_floating = False
         if att is None and linked and results[prev] is not None:
-            att = results[prev]
+            before_att = results[prev]
+            assert before_att is not None
+            if ctx.shared_with_previous or sp.continues or not T.own_tag(doc, ctx):
+                att = _carried(before_att, shared=ctx.shared_with_previous or sp.continues)
+            else:  # its sentence has a verb of its own next to it: not the previous speaker's
+                att = Attribution(basis="none", confidence=0.0)
             is_floating = not ctx.shared_with_previous
         if att is None:
             att = _paragraph_topic(doc, sp, ctx)
@@ -72,18 +91,27 @@ def attribute(doc: Doc) -> list[Quote]:
         qtext = text[sp.start : sp.end]
         if not _is_quotation(doc, sp, ctx, own_cue[i], att, qtext):
             continue
+        speaker, mention, named = att.speaker, att.mention, att.named
+        if not speaker:
+            named = False
+        elif att.confidence < LOW_CONFIDENCE:  # fail safe: an empty speaker, not a wrong one
+            speaker, mention, named = "", mention or "", False
         kept.append(
             Quote(
                 text=qtext,
-                speaker=att.speaker,
-                speaker_mention=att.mention,
+                speaker=speaker,
+                speaker_mention=mention,
                 cue=att.cue,
                 start=sp.start,
                 end=sp.end,
                 kind=_kind(text, sp, ctx, qtext),
                 group=groups[i],
                 floating=floating[i],
-                speaker_named=att.named,
+                speaker_named=named,
+                attribution=QuoteAttribution(
+                    basis=att.basis,  # type: ignore[arg-type]
+                    confidence=round(att.confidence if speaker or not att.speaker else 0.0, 2),
+                ),
             )
         )
     quotes = _renumber_groups(kept)
@@ -130,6 +158,8 @@ def _is_quotation(
         return False
     if sp.continues or sp.dialogue_turn:
         return True
+    if T.tagged_short(doc, sp, ctx, qtext):
+        return True  # "Amazing," she replied.
     title_case = all(w[:1].isupper() or w.lower() in SMALL_WORDS or w[:1].isdigit() for w in words)
     unpunctuated = qtext.rstrip()[-1:] not in ".!?…"
     if title_case and unpunctuated and (len(words) <= 6 or (len(words) <= 12 and not has_cue)):
@@ -182,15 +212,20 @@ def _attribute_one(
         c for c in C.find_cues(an, bs, be, "before") if not doc.in_quote(an.toks[c.first].start)
     ]
     after_cues = C.find_cues(an, as_, ae, "after")
-    after_tag = _after_tag(an, after_cues, as_)
+    ends = text[sp.start : sp.end].rstrip()[-1:] in ".!?…"
+    after_tag = _after_tag(an, after_cues, as_, ends_sentence=ends)
     before_text = text[bs:be].strip(" \u00a0\u202f")
+    label = TRANSCRIPT_LABEL.match(text, sp.start, min(sp.end, sp.start + 60))
+    if label:  # an interview transcript: "WALLACE: Let's start with ..."
+        return _transcript_speaker(doc, label.group(1))
     # "— Name" after a pull quote
     m = DASH_SOURCE.match(text[as_:ae])
     if m and not after_tag:
         k = an.tok_at(as_ + m.end())
         sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(ae) if ae < len(text) else len(an.toks))
         if sub is not None:
-            return resolve(doc, sub, None, an.toks[k].start)
+            att = resolve(doc, sub, None, an.toks[k].start)
+            return replace(att, basis="colon_dash", confidence=min(att.confidence, DASH))
     before_cue = _governing_cue(an, before_cues, be, before_text)
     if before_cue is None and after_tag is None:
         # a verb earlier in the sentence, before another quote: "Il renchérit que le succès de
@@ -206,11 +241,16 @@ def _attribute_one(
                 before_cue = early[-1]
                 ctx = C.Context(ctx.q, ctx.par, (s0, be), ctx.after, ctx.shared_with_previous)
     chosen: C.Cue | None = None
+    last_word = before_text.rsplit(None, 1)[-1].lower() if before_text else ""
     if (
         before_cue
         and before_text[-1:] in (":", ",")
         and (not after_tag or before_text.endswith(":"))
     ):
+        chosen = before_cue
+    elif before_cue and last_word in T.COMPLEMENTISERS and before_cue.kind == "verb":
+        chosen = before_cue  # "SUD estime, au contraire, que « ... » évoquant ...": estime
+    elif after_tag is not None and T.participle(an.toks[after_tag.first]) and before_cue:
         chosen = before_cue
     elif after_tag is not None:
         chosen = after_tag
@@ -226,24 +266,34 @@ def _attribute_one(
                 an.toks[chosen.first].start,
             )
         return Attribution(cue=chosen.text, pos=an.toks[chosen.first].start)
+    # `"...," grinned Tom Reed`: a speech tag whose verb the lexicon does not know
+    verb = T.tag_verb(doc, sp, ctx, text[sp.start : sp.end]) if not before_cue else None
+    if verb is not None:
+        tag = C.Cue(verb.i, verb.i + 1, verb.text, "after", "verb")
+        sub = _subject_for(doc, tag, ctx)
+        if sub is not None and sub.kind in ("entity", "pronoun"):
+            att = resolve(doc, sub, verb.text, verb.start)
+            return replace(att, confidence=att.confidence * UNKNOWN_VERB)
     # "Pour Obama, « ... »"
     k = C.opinion_source(an, bs, be)
     if k >= 0:
         sub = S.noun_phrase_at(an, doc.ents, k, an.tok_at(be))
         if sub is not None and sub.kind in ("entity", "pronoun"):
-            return resolve(doc, sub, None, an.toks[k].start)
+            att = resolve(doc, sub, None, an.toks[k].start)
+            return replace(att, confidence=att.confidence * OPINION)
     # a cue in the sentence before a quote that opens its own sentence ("X said it was
     # time to act. "We ...") or a paragraph ("X stated,\n\n"...")
     if not before_text and not sp.continues and not sp.dialogue_turn:
-        att = _previous_sentence_cue(doc, sp)
-        if att is not None:
-            return att
+        prev_att = _previous_sentence_cue(doc, sp)
+        if prev_att is not None:
+            return prev_att
     # a colon introducing the quote, in this sentence or ending the previous one
     if before_text.endswith(":") or (not before_text and _previous_ends_with_colon(text, sp)):
         start = bs if before_text else _previous_sentence_start(doc, sp)
         sub = _sentence_subject(doc, start, be if before_text else sp.open_at)
         if sub is not None and sub.kind in ("entity", "pronoun"):
-            return resolve(doc, sub, None, an.toks[sub.first].start)
+            att = resolve(doc, sub, None, an.toks[sub.first].start)
+            return replace(att, basis="colon_dash", confidence=min(att.confidence, COLON))
     return None
 
 
@@ -251,11 +301,13 @@ def _governing_cue(an: Analysis, cues: list[C.Cue], end: int, before_text: str) 
     """The cue of the before context that introduces the quote: the last reporting verb
     ("précise que ..., selon lui, « »" is governed by "précise"), else "according to"/"selon";
     a weak verb ("thinks", "called") only right before the quote."""
+    sources = [c for c in cues if c.kind == "source"]
     verbs = [c for c in cues if c.kind == "verb"]
+    if sources:  # "Selon X, le boson va permettre de poursuivre ...": not poursuivre
+        verbs = [c for c in verbs if not T.infinitive_complement(an, c)]
     strong = [c for c in verbs if not C.is_weak(c, an.language)]
     if strong:
         return strong[-1]
-    sources = [c for c in cues if c.kind == "source"]
     if sources:
         return sources[-1]
     if verbs:
@@ -288,16 +340,29 @@ def _previous_sentence_cue(doc: Doc, sp: QuoteSpan) -> Attribution | None:
     sub = _subject_for(doc, cue, ctx)
     if sub is None:
         return None
-    return resolve(doc, sub, cue.text, an.toks[cue.first].start)
+    att = resolve(doc, sub, cue.text, an.toks[cue.first].start)
+    return replace(att, confidence=att.confidence * PREVIOUS_SENTENCE)
 
 
-def _after_tag(an: Analysis, cues: list[C.Cue], start: int) -> C.Cue | None:
-    """A cue right after the quote (`", he said"`, `», explique-t-il`, `" said Smith`)."""
+def _after_tag(
+    an: Analysis, cues: list[C.Cue], start: int, *, ends_sentence: bool = False
+) -> C.Cue | None:
+    """A cue right after the quote (`", he said"`, `», explique-t-il`, `" said Smith`).
+
+    Not a verb that governs a clause of its own (`. » Le PP a considéré qu'...`, `said that`),
+    nor, after a quote that ends its sentence, a verb further than a name away from it."""
     for c in cues:
         if c.kind == "source":
             continue
         between = [an.toks[k] for k in an.toks_between(start, an.toks[c.first].start)]
-        if len(between) > C.AFTER_TAG_MAX_TOKENS:
+        limit = C.AFTER_TAG_MAX_TOKENS
+        if len(between) > 2 and between[0].pos == "PROPN" and between[-1].text == ",":
+            limit = APPOSITION_TAG_MAX_TOKENS  # `," X, the attorney general of Y, one of ..., said`
+        if len(between) > limit:
+            return None
+        if T.governs_clause(an, c):
+            return None
+        if ends_sentence and between and between[0].text[:1].isupper() and len(between) > 3:
             return None
         if any(
             t.lower in ("and", "et", "but", "mais", "that", "que", "qui", "which", "who")
@@ -342,7 +407,27 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
     participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
     if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
         return _sentence_subject(doc, ctx.before[0], verb.start)
+    if T.participle(verb) and cue.first == b_first and ctx.shared_with_previous:
+        # « ... » évoquant des « ... »: the participle hangs on the sentence's subject
+        k = bisect.bisect_right(doc.sent_starts, verb.start) - 1
+        s0 = doc.sent_starts[k] if k >= 0 else 0
+        return _sentence_subject(doc, s0, verb.start)
+    if cue.first == b_first and (verb.tag == "VBG" or verb.lower.endswith("ant")):
+        # "Estimant que « ... », il vota contre": the participle's subject follows the quote
+        k = an.tok_at(ctx.after[0])
+        while k < len(an.toks) and an.toks[k].text in (",", "\u00bb", '"', "”"):
+            k += 1
+        end = an.tok_at(ctx.after[1]) if ctx.after[1] < len(an.text) else len(an.toks)
+        after = S.noun_phrase_at(an, doc.ents, k, end) if k < end else None
+        if after is not None and after.kind in ("entity", "pronoun"):
+            return after
     sub = S.subject_before(an, doc.ents, cue.first, b_first)
+    if sub is None and cue.first == b_first:
+        # `"...," said Mr. Bao, "I was shocked ..."`: the shared tag puts the subject after
+        limit = an.tok_at(ctx.before[1])
+        sub = S.subject_after(an, doc.ents, cue.last, limit)
+        if sub is not None:
+            return sub
     if sub is None:
         return _sentence_subject(doc, ctx.before[0], verb.start)
     return sub
@@ -359,7 +444,11 @@ def _sentence_subject(doc: Doc, start: int, end: int) -> S.Subject | None:
             continue
         e = S.entity_at(an, doc.ents, k)
         if e is not None and e[2] in ("PERSON", "ORG") and e[0] == k:
-            found.setdefault(e[2], S.Subject(e[0], e[1], "entity"))
+            kind = e[2]
+            possessive = e[1] < len(an.toks) and an.toks[e[1]].lower in ("'s", "’s")
+            if kind == "PERSON" and (possessive or _oblique(doc, e[0], start)):
+                kind = "PERSON_oblique"  # "after Ridge's announcement", "lors du procès d'X"
+            found.setdefault(kind, S.Subject(e[0], e[1], "entity"))
         t = an.toks[k]
         if (
             t.pos == "PRON"
@@ -367,7 +456,7 @@ def _sentence_subject(doc: Doc, start: int, end: int) -> S.Subject | None:
             and t.lower not in S.READER_PRONOUNS
         ):
             found.setdefault("pronoun", S.Subject(k, k + 1, "pronoun"))
-    for kind in ("PERSON", "ORG", "pronoun"):
+    for kind in ("PERSON", "ORG", "pronoun", "PERSON_oblique"):
         if kind in found:
             return found[kind]
     k = a
@@ -404,5 +493,51 @@ def _paragraph_topic(doc: Doc, sp: QuoteSpan, ctx: C.Context) -> Attribution | N
         if pos >= sp.open_at:
             break
         if label == "PERSON":
-            return resolve(doc, S.Subject(a, b, "entity"), None, pos)
+            att = resolve(doc, S.Subject(a, b, "entity"), None, pos)
+            return replace(att, basis="none", confidence=TOPIC)
     return None
+
+
+def _carried(att: Attribution, *, shared: bool) -> Attribution:
+    """The previous quote's attribution, for a piece of the same utterance."""
+    factor = CARRIED_SHARED if shared else CARRIED
+    basis = att.basis if shared else "carried"
+    return replace(att, basis=basis, confidence=att.confidence * factor)
+
+
+def _oblique(doc: Doc, a: int, sent_start: int) -> bool:
+    """A person named inside a prepositional phrase ("lors du procès d'Yvan Colonna", "after
+    Ridge's announcement"), except a sentence-opening "For X," / "Pour X,"."""
+    an = doc.an
+    k = a - 1
+    while (
+        k >= 0
+        and an.toks[k].start >= sent_start
+        and (
+            an.toks[k].pos in ("NOUN", "ADJ", "DET")
+            and not an.toks[k].text[:1].isupper()
+            or an.toks[k].lower.rstrip(".") in S.TITLES
+        )
+    ):
+        k -= 1
+    if k < 0 or an.toks[k].start < sent_start:
+        return False
+    t = an.toks[k]
+    if t.lower in S.PREPOSITIONS or t.pos == "ADP":
+        opening = k == 0 or an.toks[k - 1].start < sent_start
+        return not (opening and t.lower in C.OPINION_PREPOSITIONS[an.language])
+    return False
+
+
+def _transcript_speaker(doc: Doc, label: str) -> Attribution:
+    """The person a transcript's speaker label names: the one person of the article whose
+    surname is the label ("PENCE" -> "Mike Pence"), else the label alone for the editor."""
+    last = label.split()[-1].casefold()
+    people = {
+        c
+        for c, lab in doc.ent_label.items()
+        if lab == "PERSON" and c.split()[-1].casefold() == last
+    }
+    if len(people) == 1:
+        return Attribution(people.pop(), label, None, True, -1, "colon_dash", DASH)
+    return Attribution("", label, None, False, -1, "colon_dash", 0.0)

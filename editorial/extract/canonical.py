@@ -14,6 +14,7 @@ from collections import Counter
 from typing import cast
 
 from editorial.extract.entities import Mention, load_names
+from editorial.extract.lexicon import TITLES
 from editorial.extract.names_list import NameEntry
 from editorial.model import EntityLabel, EntityMention, EntitySummary
 
@@ -154,6 +155,8 @@ def build_entities(
         for i in idx:
             m = mentions[i]
             votes[m.label] += (5 if m.fixed else 1) + (5 if m.text == c else 0)
+            if not m.fixed and _after_person_title(text, m.start):
+                votes["PERSON"] += 50  # "le député Antoni Pastor", "Mr. Bao": text evidence
         label_of[c] = cast(EntityLabel, votes.most_common(1)[0][0])
     ems = tuple(
         EntityMention(
@@ -176,3 +179,16 @@ def build_entities(
         for c, idx in sorted(groups.items(), key=lambda kv: (-len(kv[1]), first[kv[0]]))
     )
     return ems, summary
+
+
+_WORD_BEFORE = re.compile(r"([\w'’-]+)\.?[ \u00a0]+$")
+PERSON_TITLE_WORDS = TITLES | frozenset(
+    "député députée sénateur sénatrice porte-parole spokesman spokeswoman rep congressman "
+    "congresswoman".split()
+)
+
+
+def _after_person_title(text: str, start: int) -> bool:
+    """The word right before `start` is a person's title or honorific."""
+    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return m is not None and m.group(1).lower() in PERSON_TITLE_WORDS

@@ -12,6 +12,12 @@ from editorial.extract.analysis import Analysis
 from editorial.extract.entities import Mention
 from editorial.extract.quotes import QuoteSpan, paragraphs
 
+HONORIFIC_GENDER = {
+    "mr": "m", "mister": "m", "sir": "m", "lord": "m", "m": "m", "monsieur": "m", "messrs": "m",
+    "mrs": "f", "ms": "f", "miss": "f", "dame": "f", "lady": "f", "mme": "f", "madame": "f",
+    "mlle": "f", "mademoiselle": "f",
+}  # fmt: skip
+
 
 @dataclass
 class Doc:
@@ -34,6 +40,8 @@ class Doc:
     resolved: list[tuple[int, str, bool, str]] = field(default_factory=list)  # quotes so far
     name_words: list[tuple[int, str, str]] = field(default_factory=list)  # ORG name words
     unnamed: list[tuple[int, str, str]] = field(default_factory=list)  # unnamed sources so far
+    _genders: dict[str, str] | None = None
+    _forms: frozenset[str] | None = None
 
     def build(self) -> None:
         an = self.an
@@ -58,6 +66,33 @@ class Doc:
                 starts.add(bm.end())  # quotes are opaque: their full stops end no sentence
         self.sent_starts = sorted(starts)
         self._collect_descriptions()
+
+    def gender_of(self, canonical: str) -> str | None:
+        """ "m"/"f" when an honorific before one of the person's mentions says so ("Mr Bao",
+        "Mme Bensouda"), else None."""
+        if self._genders is None:
+            self._genders = {}
+            an = self.an
+            for a, _b, label in self.ents:
+                if label != "PERSON" or a == 0:
+                    continue
+                g = HONORIFIC_GENDER.get(an.toks[a - 1].lower.rstrip("."))
+                if g is None and an.toks[a].lower.rstrip(".") in HONORIFIC_GENDER:
+                    g = HONORIFIC_GENDER[an.toks[a].lower.rstrip(".")]
+                if g is not None:
+                    c = self.ent_canon[a]
+                    self._genders[c] = g if self._genders.get(c, g) == g else "?"
+        g = self._genders.get(canonical)
+        return g if g in ("m", "f") else None
+
+    def place_org_forms(self) -> frozenset[str]:
+        """Every surface form of the article's organisations and places."""
+        if self._forms is None:
+            text = self.an.text
+            self._forms = frozenset(
+                text[m.start : m.end] for m in self.mentions if m.label in ("ORG", "LOC")
+            )
+        return self._forms
 
     def canonical_of(self, s: S.Subject) -> str | None:
         for a, b, _lab in self.ents:
@@ -150,3 +185,5 @@ class Attribution:
     cue: str | None = None
     named: bool = True
     pos: int = -1  # where the attribution stands (for pronoun resolution)
+    basis: str = "none"  # cue / pronoun / description / carried / colon_dash / none
+    confidence: float = 0.0  # 0..1; below model.LOW_CONFIDENCE the speaker is left empty

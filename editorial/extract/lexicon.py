@@ -71,6 +71,25 @@ agree agrees agreed
 believe believes believed
 think thinks thought
 feel feels felt
+sigh sighs sighed
+interject interjects interjected
+advise advises advised
+fume fumes fumed
+email emails emailed e-mailed
+gush gushes gushed
+reason reasons reasoned
+cite cites cited citing
+read reads
+retort retorts retorted
+snap snaps snapped
+scoff scoffs scoffed
+counter counters countered
+quote quotes quoted
+testify testifies testified
+recalls recalled
+add adds
+texted
+wonder wonders wondered
 """.split()
 
 _FR_VERB_FORMS = """
@@ -118,6 +137,14 @@ décrit décrivait
 qualifie qualifié qualifiait
 présente présenté présentait
 tweeté tweete publié
+déclara affirma expliqua ajouta précisa indiqua estima souligna assura raconta confia lança
+répliqua poursuivit rappela reconnut admit insista nota observa écrivit demanda dénonça
+annonça avertit prévint
+déclarant affirmant expliquant ajoutant précisant indiquant estimant soulignant assurant
+évoquant trouvant jugeant dénonçant rappelant reconnaissant insistant relevant promettant
+défendu défend défendait promis promet promettait relevé relève relevait
+rétorqué rétorque rétorquait rétorqua
+évoqué évoque évoquait
 """.split()
 
 REPORTING_VERBS: dict[Language, frozenset[str]] = {
@@ -134,7 +161,8 @@ WEAK_VERBS: dict[Language, frozenset[str]] = {
     ),
     "fr": frozenset(
         "appelle appelé appelait présente présenté présentait juge jugé jugeait "
-        "considère considéré considérait".split()
+        "considère considéré considérait trouvant jugeant évoquant évoqué évoque évoquait "
+        "défendu défend défendait promis promet promettait promettant".split()
     ),
 }
 # Multi-word cues, matched on lowercased token sequences; the whole phrase is the cue.
@@ -148,6 +176,9 @@ PHRASE_CUES: dict[Language, tuple[tuple[str, ...], ...]] = {
         ("calls", "for"),
         ("called", "for"),
         ("according", "to"),
+        ("in", "the", "words", "of"),
+        ("chimed", "in"),
+        ("chimes", "in"),
     ),
     "fr": (
         ("mis", "l'", "accent"),
@@ -159,7 +190,7 @@ PHRASE_CUES: dict[Language, tuple[tuple[str, ...], ...]] = {
 }
 # Cues that introduce the source after them ("according to X", "selon X").
 SOURCE_CUES: dict[Language, frozenset[str]] = {
-    "en": frozenset({"according to"}),
+    "en": frozenset({"according to", "in the words of"}),
     "fr": frozenset({"selon", "d'après", "d' après"}),
 }
 # "For X, ..." / "Pour X, ..." at the start of a sentence attributes what follows (no cue).
@@ -235,7 +266,8 @@ TITLES: frozenset[str] = frozenset(
     ambassador president senator sen rep representative governor gov minister premier mayor
     judge justice general gen colonel col captain capt lieutenant lt sergeant sgt commander
     chancellor secretary director chairman chairwoman chief coach pope king queen prince
-    princess sheikh saint st officer inspector detective
+    princess sheikh saint st officer inspector detective del delegate assemblyman
+    assemblywoman councilman councilwoman
     m mme mmes mlle mm docteur maître me monsieur madame mademoiselle professeur président
     présidente ministre sénateur sénatrice député députée maire juge général colonel capitaine
     commissaire abbé père sœur monseigneur mgr""".split()
@@ -261,3 +293,13 @@ ORG_INTRODUCERS: dict[Language, frozenset[str]] = {
         "association parti syndicat licorne concurrent".split()
     ),
 }
+
+# Nouns of time: a phrase they head ("Monday of this week", "lundi dernier") is never a speaker.
+TIME_NOUNS: frozenset[str] = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    week weekend month year day morning afternoon evening night tonight
+    january february march april may june july august september october november december
+    lundi mardi mercredi jeudi vendredi samedi dimanche aujourd'hui hier demain semaine
+    week-end mois an année jour journée matin après-midi soir soirée nuit
+    janvier février mars avril mai juin juillet août septembre octobre novembre décembre""".split()
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from dataclasses import replace
 
@@ -11,14 +12,67 @@ from editorial.extract.canonical import build_entities, canonicalise
 from editorial.extract.document import Doc
 from editorial.extract.entities import find_mentions
 from editorial.extract.quotes import find_quote_spans
+from editorial.ingest import plaintext
 from editorial.model import Article, Extraction, Language, Quote
 
 log = logging.getLogger(__name__)
 
 
-def extract(article: Article) -> Extraction:
-    """Extraction of `article.text` in the article's language."""
-    return extract_text(article.text, article.language)
+def extract(article: Article, source_text: str | None = None) -> Extraction:
+    """Extraction of `article.text` in the article's language.
+
+    For a `.txt` article, quote `start`/`end` index the decoded source file (`source_text`, else
+    the file re-read and checked against the article's hash) and each quote's `text` is the
+    file's text there; for other formats, and when the file cannot be had, `Article.text`."""
+    ex = extract_text(article.text, article.language)
+    if article.format != "txt" or not ex.quotes:
+        return ex
+    source = source_text if source_text is not None else plaintext.decoded_source(article)
+    offsets = plaintext.source_offsets(source, article) if source is not None else None
+    if source is None or offsets is None:
+        log.warning("%s: quote offsets index the article text, not the file", article.source_name)
+        return ex
+    quotes = tuple(
+        q.model_copy(
+            update={
+                "start": offsets[q.start],
+                "end": offsets[q.end],
+                "text": source[offsets[q.start] : offsets[q.end]],
+            }
+        )
+        for q in ex.quotes
+    )
+    return ex.model_copy(update={"quotes": quotes})
+
+
+def in_article_text(
+    article: Article, extraction: Extraction, source_text: str | None = None
+) -> Extraction:
+    """`extraction` with quote offsets (and texts) back in `Article.text`, for code that lays
+    quotes over the article's blocks (the PDF's cover and pull quotes). The inverse of what
+    `extract` does for a `.txt` source; other formats are returned as they are."""
+    if article.format != "txt" or not extraction.quotes:
+        return extraction
+    source = source_text if source_text is not None else plaintext.decoded_source(article)
+    offsets = plaintext.source_offsets(source, article) if source is not None else None
+    if offsets is None:
+        return extraction
+    text = article.text
+
+    def back(pos: int) -> int:
+        return min(len(text), bisect.bisect_left(offsets, pos))
+
+    quotes = tuple(
+        q.model_copy(
+            update={
+                "start": back(q.start),
+                "end": back(q.end),
+                "text": text[back(q.start) : back(q.end)],
+            }
+        )
+        for q in extraction.quotes
+    )
+    return extraction.model_copy(update={"quotes": quotes})
 
 
 def extract_text(text: str, language: Language) -> Extraction:

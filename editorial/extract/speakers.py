@@ -20,6 +20,7 @@ from editorial.extract.lexicon import (
     POSSESSIVE_DETERMINERS,
     SKIPPABLE,
     SKIPPABLE_PHRASES,
+    TIME_NOUNS,
     TITLES,
 )
 from editorial.model import Language
@@ -174,6 +175,8 @@ def subject_before(
     while k >= limit:
         n = _skippable(an, k)
         if not n:
+            n = _parenthetical(an, k, limit)  # "Rep. Gwen Moore (D-Wis.) said"
+        if not n:
             break
         k -= n
     if k < limit:
@@ -221,6 +224,7 @@ def _comma_chain(
         k = prev
         if prev >= limit and an.toks[prev].text != ",":
             break
+    candidates = [c for c in candidates if not is_time(an, c)]
     for c in candidates:
         e = entity_at(an, ents, c.first)
         if c.kind == "entity" and e is not None and e[2] == "PERSON":
@@ -237,11 +241,16 @@ def _entity_covering(
 ) -> tuple[int, int, str] | None:
     """The PERSON/ORG naming a comma-enclosed segment (", Mme Fatou Bensouda,")."""
     a, b = seg
-    inner = [e for e in ents if e[0] >= a and e[1] <= b and e[2] in ("PERSON", "ORG")]
+    inside = _in_parentheses(an, a, b)
+    inner = [
+        e
+        for e in ents
+        if e[0] >= a and e[1] <= b and e[2] in ("PERSON", "ORG") and e[0] not in inside
+    ]
     if len(inner) != 1:
         return None
     e = inner[0]
-    rest = [an.toks[k] for k in range(a, b) if not e[0] <= k < e[1]]
+    rest = [an.toks[k] for k in range(a, b) if not e[0] <= k < e[1] and k not in inside]
     if all(t.lower.rstrip(".") in TITLES or t.pos in ("DET", "PUNCT") for t in rest):
         return e
     return None
@@ -301,11 +310,18 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
         return None
     j = k
     seen_noun = False
+    head_seen = False  # a noun before: a name after "of" is its complement ("le président du
+    # conseil du CERN", "a spokeswoman for John Smith"), not the speaker
     while j < limit:
         u = an.toks[j]
         e = entity_at(an, ents, j)
         if e is not None:
-            if e[2] == "PERSON" or not seen_noun:
+            before = an.toks[e[0] - 1].lower if e[0] > 0 else ""
+            if not head_seen or (
+                e[2] == "PERSON" and (before not in OF_WORDS | {"for", "at"} or e[1] - e[0] >= 3)
+            ):
+                # "the company's CEO John Smith": a title then the name; "du site de Jababeka
+                # David Quentin": a place fused to the name (unfused in coreference)
                 return Subject(e[0], e[1], "entity")
             j = e[1]
             seen_noun = True
@@ -314,7 +330,7 @@ def _np_from(an: Analysis, ents: list[tuple[int, int, str]], k: int, limit: int)
             j += 1
             seen_noun = False
         elif nounish(u):
-            seen_noun = True
+            seen_noun = head_seen = True
             j += 1
         elif u.pos in ("ADJ", "NUM", "DET", "PART") or u.lower in ("'s", "’s"):
             if seen_noun and u.pos == "DET":
@@ -426,3 +442,36 @@ def pronoun_number(an: Analysis, k: int) -> str:
 
 def tok_is_clitic(t: Tok) -> bool:
     return t.text.startswith("-")
+
+
+def is_time(an: Analysis, s: Subject) -> bool:
+    """A phrase of time ("Monday of this week", "lundi dernier"): never a speaker."""
+    return s.kind == "description" and any(
+        an.toks[k].lower in TIME_NOUNS for k in range(s.first, min(s.last, s.first + 3))
+    )
+
+
+def _parenthetical(an: Analysis, k: int, limit: int) -> int:
+    """Length of a short parenthesis ending at token k ("(D-Wis.)", "(R-Ohio)"), else 0."""
+    if an.toks[k].text != ")":
+        return 0
+    j = k - 1
+    while j >= limit and k - j <= 8:
+        if an.toks[j].text == "(":
+            return k - j + 1
+        j -= 1
+    return 0
+
+
+def _in_parentheses(an: Analysis, a: int, b: int) -> set[int]:
+    """Token indices inside (and including) parentheses within [a, b)."""
+    out: set[int] = set()
+    depth_start = -1
+    for k in range(a, b):
+        t = an.toks[k].text
+        if t == "(":
+            depth_start = k
+        elif t == ")" and depth_start >= 0:
+            out.update(range(depth_start, k + 1))
+            depth_start = -1
+    return out
