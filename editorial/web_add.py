@@ -7,7 +7,8 @@ bound to this server process, and a POST whose Origin or Sec-Fetch-Site says it 
 another site is refused. The upload is limited to `limits.max_input_bytes`, like any source.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: FastAPI reads the routes' annotations (Request)
+# at run time, and they are imported inside add_article_routes.
 
 import hashlib
 import hmac
@@ -59,11 +60,14 @@ class AddContext:
 
 
 def _same_site(headers: Any, host: str) -> bool:
+    """False when the browser says the POST comes from another site. Sec-Fetch-Site decides
+    when sent; the Origin otherwise ("null" under this app's no-referrer policy: the token
+    alone decides then)."""
     site = headers.get("sec-fetch-site")
-    if site and site not in ("same-origin", "none"):
-        return False
+    if site:
+        return bool(site in ("same-origin", "none"))
     origin = headers.get("origin")
-    return origin is None or urlsplit(origin).netloc == host
+    return origin in (None, "null") or urlsplit(origin).netloc == host
 
 
 def _url_saver() -> Any:
@@ -87,6 +91,7 @@ def add_article_routes(
 ) -> None:
     """Add the three routes to the FastAPI `app`."""
     from fastapi import Request
+    from fastapi.concurrency import run_in_threadpool
     from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
     from editorial.render.templating import render
@@ -123,8 +128,12 @@ def add_article_routes(
             if len(body) > max_bytes + _FORM_OVERHEAD:
                 return page(_with(base, error=f"the file is larger than the limit "
                                               f"({max_bytes:,} bytes)"), 413)  # fmt: skip
+        content_type = request.headers.get("content-type", "")
+        return await run_in_threadpool(submit, content_type, body)  # blocking calls below
+
+    def submit(content_type: str, body: bytes) -> Response:
         try:
-            fields = parse_form(request.headers.get("content-type", ""), body)
+            fields = parse_form(content_type, body)
             token = fields.get("csrf", ("", b""))[1].decode("utf-8", "replace")
             if not hmac.compare_digest(token, csrf):
                 return page(_with(base, error="refused: the form expired; reload the page "

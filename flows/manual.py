@@ -127,8 +127,8 @@ def review_description(article: Article, quotes: tuple[Quote, ...], order: list[
         f"## Review the quotes of “{article.title}”",
         "",
         f"{len(quotes)} quote(s), the least certain speakers first. Correct a **speaker** "
-        "(full name; empty: unknown) or untick **keep** to leave a quote out, then click "
-        "**Submit** to publish with your corrections. Unchanged fields publish as proposed. "
+        "(full name; empty: unknown) or switch off **keep** to leave a quote out, then click "
+        "**Resume** to publish with your corrections. Unchanged fields publish as proposed. "
         f"Corrections are saved in `{review.review_path(article.source_name).name}` beside the "
         "source and apply to every later run.",
         "",
