@@ -38,6 +38,10 @@ class UploadError(EditorialError):
     code = "upload_refused"
 
 
+class UploadTooLarge(UploadError):
+    code = "too_large"
+
+
 @dataclass(frozen=True)
 class Saved:
     path: Path  # where the file is
@@ -102,7 +106,7 @@ def save_upload(sources: Path, name: str, data: bytes, *, replace: bool, max_byt
     if not data.strip():
         raise UploadError("the file is empty")
     if len(data) > max_bytes:
-        raise UploadError(f"the file is {len(data):,} bytes; the limit is {max_bytes:,}")
+        raise UploadTooLarge(f"the file is {len(data):,} bytes; the limit is {max_bytes:,}")
     clean = safe_file_name(name)
     target = sources / clean
     stem, ext = clean.rsplit(".", 1)

@@ -155,7 +155,7 @@ def add_article_routes(
         except ValueError as exc:
             return page(_with(base, error=str(exc)), 400)
         except EditorialError as exc:
-            return page(_with(base, error=str(exc)), 400)
+            return page(_with(base, error=str(exc)), 413 if exc.code == "too_large" else 400)
         client = api()
         try:
             dep = client.wait_for_choice(saved.rel)

@@ -4,7 +4,7 @@
   worker process (models loaded once per worker), so a batch pays neither a flow run nor a
   model load per article. Articles whose content key has not changed are skipped.
 - `publish-article`: one article, one task per stage (ingest, extract, render each format,
-  write). `publish_article` takes plain arguments (Python callers); `publish_article_manual`
+  write). `publish_article` takes plain arguments (Python callers); `flows.manual.publish_article_manual`
   is the same flow for the UI deployment `publish-article/manual`, its parameter a form
   (`flows.params.ArticleRequest`), one run at a time per article.
 

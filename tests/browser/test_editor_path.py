@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import time
 import uuid
 from collections.abc import Iterator
@@ -65,11 +64,12 @@ def page(chromium: Any) -> Iterator[Any]:
 
 @pytest.fixture
 def upload(tmp_path: Path) -> Iterator[Path]:
-    """A copy of the sample under a new name, to upload; whatever the test saved under
-    sources/ from it is removed afterwards."""
+    """The sample's text under a new name and title (its own slug), to upload; whatever the
+    test saved under sources/ from it is removed afterwards."""
     name = f"e2e-upload-{uuid.uuid4().hex[:8]}"
     path = tmp_path / f"{name}.txt"
-    shutil.copy(SAMPLE, path)
+    text = SAMPLE.read_text("utf-8").split("\n", 1)[1]
+    path.write_text(f"Uploaded for review {name[-8:]}\n{text}", "utf-8")
     try:
         yield path
     finally:
@@ -130,16 +130,16 @@ def test_upload_review_correct_resume_download(
     dialog = page.get_by_role("dialog")
     dialog.get_by_text("Review the quotes of").wait_for(timeout=60_000)
     speakers = dialog.locator("textarea")
+    speakers.first.wait_for(timeout=60_000)
     assert speakers.count() >= 3
     values = speakers.evaluate_all("els => els.map(e => e.value)")
     assert "Alexandre Lavallee" in values
     # Change the speaker of "From a purely technical standpoint ...".
-    field = dialog.get_by_text("“From a purely technical standpoint", exact=False).first
-    field.scroll_into_view_if_needed()
-    index = [i for i, t in enumerate(dialog.locator("label").all_inner_texts())
-             if "From a purely technical standpoint" in t and t.endswith("speaker")]  # fmt: skip
-    assert index, dialog.locator("label").all_inner_texts()
-    box = dialog.locator("label").nth(index[0]).locator("xpath=following::textarea[1]")
+    box = dialog.get_by_label(re.compile(r"From a purely technical standpoint.*: speaker"))
+    if box.count() != 1:  # a label not tied to its field: the first text field after it
+        label = dialog.get_by_text(re.compile(r"From a purely technical standpoint.*: speaker"))
+        box = label.first.locator("xpath=following::textarea[1]")
+    box.scroll_into_view_if_needed()
     box.fill(CORRECTED)
     shot(page, "5b-review-form.png")
     dialog.get_by_role("button", name="Resume").click()
