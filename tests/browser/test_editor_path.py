@@ -167,8 +167,6 @@ def test_upload_review_correct_resume_download(
     info.value.save_as(target)
     text = _pdf_text(target.read_bytes())
     assert CORRECTED in text
-    page.goto(served.download + "/")
-    shot(page, "4-download-index.png")
 
 
 def test_form_lists_the_articles_and_refuses_an_empty_one(
@@ -209,6 +207,9 @@ def test_form_lists_the_articles_and_refuses_an_empty_one(
     run = _wait_state(served, str(new[0].id), {"COMPLETED", "FAILED", "CRASHED"})
     assert run.state.is_completed(), run.state.message
     assert run.name == f"publish {SAMPLE.stem}"
+    page.goto(served.download + "/")
+    page.locator(f"#{SAMPLE.stem} img").wait_for(timeout=60_000)
+    shot(page, "4-download-index.png")
 
     # An empty or unknown article cannot be submitted: the server refuses the run.
     api = served.api
