@@ -75,7 +75,8 @@ def _manual_kwargs(settings: Settings) -> dict[str, Any]:
 
 
 def build_deployments(settings: Settings, *, out_dir: str) -> list[Any]:
-    """The two RunnerDeployments, to serve from this process."""
+    """The two RunnerDeployments as configured (`serve_deployments` serves the same settings,
+    the manual one added as a flow so its runs start forked)."""
     from flows.manual import publish_article_manual
     from flows.publish import publish_sources
 
