@@ -3,12 +3,14 @@ outputs already on disk were made from exactly that."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
 from editorial import store
 from editorial.config import PIPELINE_VERSION, PROJECT_ROOT, TEMPLATES_DIR, Settings
+from editorial.review import REVIEW_SUFFIX
 from editorial.stages import Job
 
 # Folders whose files shape the outputs: templates (the download app's pages aside) and the
@@ -38,6 +40,8 @@ def job_key(job: Job, settings: Settings) -> str:
         h.update(Path(job.source).read_bytes())
     except OSError:
         h.update(b"<unreadable>")
+    with contextlib.suppress(OSError):  # the editors' corrections (editorial.review)
+        h.update(b"\0review\0" + Path(job.source + REVIEW_SUFFIX).read_bytes())
     rendered_settings = settings.model_dump_json(include=OUTPUT_SETTINGS)
     for part in (PIPELINE_VERSION, templates_version(), ",".join(sorted(job.formats)),
                  job.language or "auto", job.pdf_variant or settings.pdf_variant,

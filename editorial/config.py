@@ -87,6 +87,10 @@ class Server(Section):
     manual_concurrency: int = 2  # runs of the manual deployment at once (one per article)
 
 
+class Review(Section):
+    timeout_hours: float = 24.0  # a review not resumed in time fails its run, publishes nothing
+
+
 class Settings(Section):
     limits: Limits = Limits()
     brand: Brand = Brand()
@@ -94,6 +98,7 @@ class Settings(Section):
     social: Social = Social()
     schedule: Schedule = Schedule()
     server: Server = Server()
+    review: Review = Review()
     pdf_variant: str = "pdf/ua-1"
 
 

@@ -69,3 +69,9 @@ class UnsafeSource(IngestError):
     """The source is a symlink, a device, a FIFO or a folder: never read."""
 
     code = "unsafe_source"
+
+
+class ReviewFileError(EditorialError):
+    """An article's corrections file (`<source>.review.yaml`) is malformed or unreadable."""
+
+    code = "review_invalid"

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from editorial.ingest import SUPPORTED
+from editorial.review import REVIEW_SUFFIX
 
 
 def discover(paths: Iterable[str | Path]) -> list[str]:
@@ -18,6 +19,7 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
             found += sorted(
                 str(f) for f in p.rglob("*")
                 if f.is_file() and f.suffix.lower() in SUPPORTED
+                and not f.name.endswith(REVIEW_SUFFIX)  # an article's corrections file
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )  # fmt: skip
         else:

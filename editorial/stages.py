@@ -53,6 +53,21 @@ def stage_extract(article: Article, settings: Settings) -> Extraction:
         return extract(article)
 
 
+def stage_review(article: Article, extraction: Extraction) -> tuple[Article, Extraction]:
+    """The editors' corrections file beside the source, applied (editorial.review)."""
+    from editorial import review
+
+    corrections = review.load_for(article.source)
+    if corrections is None:
+        return article, extraction
+    extraction, warnings = review.apply(
+        extraction, corrections, review.review_path(article.source).name
+    )
+    if warnings:
+        article = article.model_copy(update={"warnings": (*article.warnings, *warnings)})
+    return article, extraction
+
+
 def stage_render(
     fmt: str,
     article: Article,
@@ -103,6 +118,7 @@ def produce(job: Job, settings: Settings) -> Produced:
     timings["ingest"] = time.perf_counter() - t
     t = time.perf_counter()
     extraction = stage_extract(article, settings)
+    article, extraction = stage_review(article, extraction)
     timings["extract"] = time.perf_counter() - t
     files: list[RenderedFile] = []
     with time_limit(settings.limits.render_timeout, "rendering"):

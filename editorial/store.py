@@ -212,3 +212,15 @@ def write_run_report(out_dir: Path, results: list[ArticleResult]) -> Path:
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "failed", "skipped")}
     write_json(path, {"summary": counts, "articles": [r.model_dump(mode="json") for r in results]})
     return path
+
+
+def write_review_file(source: Path, data: bytes) -> Path:
+    """Write an article's corrections file beside it (`<name>.review.yaml`, atomically): the
+    one write outside the outputs folder, and only to that name in the source's folder."""
+    from editorial.review import review_path
+
+    path = review_path(source)
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise StoreError(f"refusing to replace {path.name}: not a regular file")
+    atomic_write(path, data)
+    return path

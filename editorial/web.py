@@ -243,9 +243,13 @@ def create_app(
     settings: Settings | None = None,
     auth_string: str | None = None,
     token: str | None = None,
+    sources_dir: Path | None = None,
+    prefect_api: str = "",
+    prefect_ui: str = "",
 ) -> Any:
     """The FastAPI app serving `out_dir`. Credentials default to settings.server.auth_string
-    (HTTP Basic, the same as Prefect's) and settings.server.download_token (Bearer)."""
+    (HTTP Basic, the same as Prefect's) and settings.server.download_token (Bearer). With
+    `prefect_api`, the "Add an article" page (editorial.web_add) saves into `sources_dir`."""
     from fastapi import FastAPI, Request, Response
     from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 
@@ -262,7 +266,9 @@ def create_app(
     async def guard(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") and not (
+            request.method == "POST" and request.url.path == "/add" and add_page
+        ):
             return Response("method not allowed\n", status_code=405, headers={"Allow": "GET, HEAD"})
         if request.url.path != "/health" and not check_credentials(
             request.headers.get("authorization"), auth_string=auth, token=bearer
@@ -274,6 +280,14 @@ def create_app(
         response.headers.setdefault("Referrer-Policy", "no-referrer")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
+
+    add_page = bool(prefect_api)
+    if add_page:
+        from editorial.web_add import add_article_routes
+
+        add_article_routes(app, settings=settings, out_dir=out_dir,
+                           sources_dir=sources_dir or PROJECT_ROOT / "sources",
+                           prefect_api=prefect_api, prefect_ui=prefect_ui or prefect_api[:-4])  # fmt: skip
 
     @app.get("/health")
     def health() -> dict[str, str]:
@@ -330,8 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default=settings.server.host)
     p.add_argument("--port", type=int, default=settings.server.download_port)
     p.add_argument("--out", default=str(PROJECT_ROOT / "outputs"), help="the outputs folder")
+    p.add_argument("--sources", default=str(PROJECT_ROOT / "sources"), help="where uploads go")
+    p.add_argument("--prefect-api", default="", help="Prefect API URL: enables /add")
+    p.add_argument("--prefect-ui", default="", help="Prefect UI URL, for links to runs")
     args = p.parse_args(argv)
-    app = create_app(Path(args.out).resolve(), settings=settings)
+    app = create_app(Path(args.out).resolve(), settings=settings,
+                     sources_dir=Path(args.sources).resolve(), prefect_api=args.prefect_api,
+                     prefect_ui=args.prefect_ui)  # fmt: skip
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 server_header=False, proxy_headers=False)  # fmt: skip
     return 0

@@ -2,7 +2,10 @@
 
 - `pdf-<slug>`: link artifact "Download PDF", pointing at the download app;
 - `quotes-<slug>`: table of quotes (speaker, quote, cue);
-- `social-<slug>`: markdown with the social posts and the newsletter preview image.
+- `social-<slug>`: markdown with the social posts and the newsletter preview image;
+- `warnings-<slug>`: markdown, the article's warnings (or "No warnings").
+
+A batch has `publish-sources-summary` (`summary_markdown`: counts and links).
 
 The content is built by plain functions (testable without Prefect); `publish_artifacts()` is
 the only place that calls Prefect. The batch flow only calls it for small batches (see
@@ -68,6 +71,39 @@ def social_markdown(
     return "\n".join(parts) + "\n"
 
 
+def _md(text: str) -> str:
+    """`text` safe inside a markdown table cell or list item (no markup of its own)."""
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(text.split()))
+
+
+def warnings_markdown(result: ArticleResult) -> str:
+    """The article's warnings (ingest, extraction, corrections file), one per line."""
+    if not result.warnings:
+        return "_No warnings._\n"
+    return "".join(f"- {_md(w)}\n" for w in result.warnings)
+
+
+def summary_markdown(results: list[ArticleResult], base_url: str) -> str:
+    """A batch's summary: counts, then one row per article with links to its downloads."""
+    counts = {s: sum(r.status == s for r in results) for s in ("ok", "skipped", "failed")}
+    lines = [f"**{counts['ok']} published, {counts['skipped']} skipped (unchanged), "
+             f"{counts['failed']} failed** · [all downloads]({base_url.rstrip('/')}/)", "",
+             "| article | status | links / error |", "|---|---|---|"]  # fmt: skip
+    label = {"ok": "published", "skipped": "skipped", "failed": "failed"}
+    for r in sorted(
+        results, key=lambda r: ({"failed": 0, "ok": 1, "skipped": 2}[r.status], r.source)
+    ):
+        if r.status == "failed" and r.error:
+            detail = _md(f"{r.error.code}: {r.error.message}")
+        else:
+            detail = " · ".join(f"[{name}]({file_url(base_url, r.slug, f)})"
+                                for f, name in (("report.pdf", "PDF"), ("newsletter.html", "Newsletter"),
+                                                ("social.md", "Social posts"))
+                                if f in r.files) or "-"  # fmt: skip
+        lines.append(f"| {_md(r.title or Path(r.source).name)} | {label[r.status]} | {detail} |")
+    return "\n".join(lines) + "\n"
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text("utf-8")
@@ -109,6 +145,10 @@ def publish_artifacts(result: ArticleResult, out_dir: Path, base_url: str) -> li
         key=key, table=rows or [{"speaker": "", "quote": "(no quotes found)", "cue": ""}],
         description=f"{len(rows)} quote(s) in {title}",
     )  # fmt: skip
+    keys.append(key)
+    key = artifact_key("warnings", result.slug)
+    create_markdown_artifact(key=key, markdown=warnings_markdown(result),
+                             description=f"{len(result.warnings)} warning(s) on {title}")  # fmt: skip
     keys.append(key)
     if files & {"social.md", "report.png", "newsletter.html"}:
         key = artifact_key("social", result.slug)

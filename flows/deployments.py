@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from typing import Any
 
 from editorial.config import PROJECT_ROOT, Settings, load_settings
@@ -25,9 +26,11 @@ __all__ = ["MANUAL", "SCHEDULED", "build_deployments", "deploy_to_pool", "serve_
 SCHEDULED = "publish-sources/scheduled"
 MANUAL = "publish-article/manual"
 TAGS = ["editorial"]
+RUNNER_POLL_SECONDS = 0.5
+WATCH_SECONDS = 0.5
 ENTRYPOINTS = {
     SCHEDULED: "flows/publish.py:publish_sources",
-    MANUAL: "flows/publish.py:publish_article_manual",
+    MANUAL: "flows/manual.py:publish_article_manual",
 }
 
 
@@ -54,11 +57,13 @@ def _scheduled_kwargs(settings: Settings, out_dir: str) -> dict[str, Any]:
 def _manual_kwargs(settings: Settings) -> dict[str, Any]:
     from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
-    from flows.params import ArticleRequest
+    from flows.params import SAMPLE_ARTICLE, ArticleRequest, article_choices
 
+    choices = article_choices()
+    first = SAMPLE_ARTICLE if SAMPLE_ARTICLE in choices else (choices[0] if choices else "")
     return dict(
         # The form opens filled in with the defaults (every output selected).
-        parameters={"request": ArticleRequest().model_dump(mode="json")},
+        parameters={"request": ArticleRequest(article=first).model_dump(mode="json")},
         concurrency_limit=ConcurrencyLimitConfig(
             limit=max(1, settings.server.manual_concurrency),
             collision_strategy=ConcurrencyLimitStrategy.ENQUEUE,
@@ -70,25 +75,124 @@ def _manual_kwargs(settings: Settings) -> dict[str, Any]:
 
 
 def build_deployments(settings: Settings, *, out_dir: str) -> list[Any]:
-    """The two RunnerDeployments, to serve from this process."""
-    from flows.publish import publish_article_manual, publish_sources
+    """The two RunnerDeployments as configured (`serve_deployments` serves the same settings,
+    the manual one added as a flow so its runs start forked)."""
+    from flows.manual import publish_article_manual
+    from flows.publish import publish_sources
 
+    manual = publish_article_manual.to_deployment(name="manual", **_manual_kwargs(settings))
+    manual._parameter_openapi_schema = manual_schema()
     return [
         publish_sources.to_deployment(name="scheduled", **_scheduled_kwargs(settings, out_dir)),
-        publish_article_manual.to_deployment(name="manual", **_manual_kwargs(settings)),
+        manual,
     ]
 
 
-def serve_deployments(settings: Settings, *, out_dir: str) -> None:
-    """Serve both deployments until interrupted; schedules stay active after a stop."""
-    from prefect import serve
+def manual_schema(choices: list[str] | None = None) -> Any:
+    """The manual form's schema: the flow's, with the article a choice of `choices` (default:
+    the articles under sources/ now)."""
+    from prefect.utilities.callables import ParameterSchema, parameter_schema
 
-    serve(
-        *build_deployments(settings, out_dir=out_dir),
-        pause_on_shutdown=False,
-        limit=max(1, settings.server.manual_concurrency) + 1,
-        print_starting_message=False,
+    from flows.manual import publish_article_manual
+    from flows.params import article_choices, with_article_choices
+
+    base = parameter_schema(publish_article_manual).model_dump(mode="python", exclude_none=True)
+    return ParameterSchema(**with_article_choices(base, article_choices() if choices is None
+                                                  else choices))  # fmt: skip
+
+
+def refresh_article_choices(client: Any, choices: list[str]) -> None:
+    """Re-register the manual deployment's schema with `choices` (sources/ changed)."""
+    from prefect.client.schemas.actions import DeploymentUpdate
+
+    dep = client.read_deployment_by_name(MANUAL)
+    client.update_deployment(dep.id, DeploymentUpdate(
+        parameter_openapi_schema=manual_schema(choices).model_dump(exclude_unset=True)))  # fmt: skip
+
+
+def watch_sources(stop: threading.Event, interval: float = WATCH_SECONDS) -> None:
+    """Until `stop`: when the articles under sources/ change, refresh the form's choice list
+    (a file added from the download app appears in the form within `interval`)."""
+    from prefect.client.orchestration import get_client
+
+    from flows.params import article_choices
+
+    seen: list[str] | None = None  # the first pass registers the choices
+    while not stop.wait(interval):
+        now = article_choices()
+        if now == seen:
+            continue
+        try:
+            with get_client(sync_client=True) as client:
+                refresh_article_choices(client, now)
+            seen = now
+        except Exception as exc:  # noqa: BLE001 - the server may be restarting: try again
+            print(f"could not refresh the article list: {exc}", file=sys.stderr, flush=True)
+
+
+# What the forked flow-run processes find already imported (see fork_flow_runs).
+FORK_PRELOAD = ["prefect", "prefect.flow_engine", "flows.manual", "flows.publish"]
+
+
+def fork_flow_runs() -> bool:
+    """Start this runner's flow runs by forking a server that has imported Prefect and the
+    flows, instead of spawning a fresh interpreter that imports them again (2-5 s before a
+    run even starts on this machine). Prefect 3.9's runner starts a served flow through
+    `prefect.flow_engine.run_flow_in_subprocess`, which asks `multiprocessing` for a "spawn"
+    context: in this process only, that module's `multiprocessing` answers with a forkserver
+    context instead. False (and nothing changed) when Prefect's code is not as expected."""
+    import multiprocessing
+    import multiprocessing.forkserver
+    import types
+
+    from prefect import flow_engine
+
+    if getattr(flow_engine, "multiprocessing", None) is not multiprocessing:
+        return False
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(FORK_PRELOAD)
+
+    def get_context(method: str | None = None) -> Any:
+        return ctx if method == "spawn" else multiprocessing.get_context(method)
+
+    flow_engine.multiprocessing = types.SimpleNamespace(  # type: ignore[attr-defined]
+        get_context=get_context, context=multiprocessing.context
     )
+    multiprocessing.forkserver.ensure_running()  # imports the preload now, not on Submit
+    return True
+
+
+def serve_deployments(settings: Settings, *, out_dir: str) -> None:
+    """Serve both deployments until interrupted; schedules stay active after a stop.
+
+    The manual one is added as a flow (`Runner.add_flow`), so its runs start from the flow
+    object in a forked process (`fork_flow_runs`) rather than `python -m prefect.engine`;
+    its schema gets the article choices as soon as it exists (`watch_sources`)."""
+    import asyncio
+
+    from prefect.runner import Runner
+
+    from flows.manual import publish_article_manual
+    from flows.publish import publish_sources
+
+    fork_flow_runs()
+    runner = Runner(pause_on_shutdown=False, limit=max(1, settings.server.manual_concurrency) + 1,
+                    # A run created in the UI starts within a second (the default poll is 10 s).
+                    query_seconds=RUNNER_POLL_SECONDS)  # fmt: skip
+    runner.add_deployment(
+        publish_sources.to_deployment(name="scheduled", **_scheduled_kwargs(settings, out_dir))
+    )
+    runner.add_flow(publish_article_manual, name="manual", **_manual_kwargs(settings))
+    stop = threading.Event()
+    threading.Thread(target=watch_sources, args=(stop,), name="watch-sources", daemon=True).start()
+    from prefect.exceptions import TerminationSignal
+
+    try:
+        asyncio.run(runner.start())
+    except (KeyboardInterrupt, TerminationSignal):
+        pass
+    finally:
+        stop.set()
 
 
 def deploy_to_pool(

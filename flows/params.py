@@ -7,22 +7,27 @@ run starts, so a bad path fails the run with the validator's message, naming the
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from editorial.config import PROJECT_ROOT, Settings
 from editorial.ingest import SUPPORTED
 from editorial.model import ALL_FORMATS, Format, Language
+from editorial.upload import check_url
 
 __all__ = [
     "SOURCES_DIR",
     "ArticleRequest",
+    "article_choices",
     "check_article_path",
+    "check_url",
     "download_url",
     "output_dir",
+    "with_article_choices",
 ]
 
 SOURCES_DIR = "sources"
@@ -55,17 +60,40 @@ def check_article_path(value: str, root: Path = PROJECT_ROOT) -> str:
     return rel.as_posix()
 
 
+def article_choices(root: Path = PROJECT_ROOT) -> list[str]:
+    """The articles under `root/sources/` as the form lists them (project-relative, sorted)."""
+    from editorial.sources import discover
+
+    base = root / SOURCES_DIR
+    if not base.is_dir():
+        return []
+    return [Path(p).relative_to(root).as_posix() for p in discover([base])]
+
+
 class ArticleRequest(BaseModel):
-    """Publish one article from sources/."""
+    """Publish one article from sources/ (or a web page)."""
 
     model_config = ConfigDict(extra="forbid", title="Article to publish")
 
+    # Required in the form (the deployment's schema lists the articles as a choice, see
+    # `with_article_choices`), so a cleared field is refused at Submit instead of falling back
+    # to a default; empty here only so the flow itself can refuse it with one line.
     article: str = Field(
-        default=SAMPLE_ARTICLE,
+        default="",
         title="Article",
-        description=f"Path relative to the project root, under {SOURCES_DIR}/ "
-        f"(for example {SAMPLE_ARTICLE}).",
-        examples=[SAMPLE_ARTICLE],
+        description=f"One of the articles under {SOURCES_DIR}/ (add one from the download "
+        "app's 'Add an article' page, or drop a file into the folder).",
+    )
+    url: str = Field(
+        default="",
+        title="Or a web address",
+        description="http(s) URL of a web article to publish instead of the chosen article.",
+    )
+    review: bool = Field(
+        default=False,
+        title="Review before publishing",
+        description="Pause after the quotes are found: check and correct every speaker, "
+        "then Resume to publish with the corrections.",
     )
     outputs: list[Format] = Field(
         default=list(ALL_FORMATS),  # a default (not a factory) so the form shows it selected
@@ -85,10 +113,13 @@ class ArticleRequest(BaseModel):
         description="default: the one in editorial.toml (pdf/ua-1 unless changed).",
     )
 
-    @field_validator("article")
-    @classmethod
-    def _under_sources(cls, value: str) -> str:
-        return check_article_path(value)
+    def checked_source(self, root: Path = PROJECT_ROOT) -> str:
+        """The article to publish, normalised; ValueError with one line naming the value when
+        it is empty, unknown or outside sources/ (or when a URL is not a web address)."""
+        if self.url.strip():
+            check_url(self.url)
+            return ""
+        return check_article_path(self.article, root)
 
     @field_validator("outputs")
     @classmethod
@@ -119,3 +150,17 @@ def download_url(settings: Settings) -> str:
     if not url:
         url = f"http://{settings.server.host}:{settings.server.download_port}"
     return url.rstrip("/")
+
+
+def with_article_choices(schema: dict[str, Any], choices: list[str]) -> dict[str, Any]:
+    """The manual deployment's parameter schema with the article field a required choice of
+    `choices` (the form renders a select; the server refuses anything else at Submit)."""
+    out = json.loads(json.dumps(schema))
+    form = out.get("definitions", {}).get("ArticleRequest")
+    if not isinstance(form, dict):
+        return out
+    field = form["properties"]["article"]
+    field.pop("default", None)
+    field["enum"] = list(choices) or [""]
+    form["required"] = sorted({*form.get("required", []), "article"})
+    return out

@@ -4,7 +4,7 @@
   worker process (models loaded once per worker), so a batch pays neither a flow run nor a
   model load per article. Articles whose content key has not changed are skipped.
 - `publish-article`: one article, one task per stage (ingest, extract, render each format,
-  write). `publish_article` takes plain arguments (Python callers); `publish_article_manual`
+  write). `publish_article` takes plain arguments (Python callers); `flows.manual.publish_article_manual`
   is the same flow for the UI deployment `publish-article/manual`, its parameter a form
   (`flows.params.ArticleRequest`), one run at a time per article.
 
@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import (
+    create_markdown_artifact,
     create_progress_artifact,
-    create_table_artifact,
     update_progress_artifact,
 )
 from prefect.cache_policies import NO_CACHE
@@ -33,7 +33,7 @@ from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from editorial import cache, outcomes, pipeline, sources, stages, store
-from editorial.config import PROJECT_ROOT, Settings, load_settings
+from editorial.config import Settings, load_settings
 from editorial.errors import EditorialError, StageTimeout, TransientError
 from editorial.feeder import Feeder
 from editorial.model import (
@@ -48,9 +48,9 @@ from editorial.model import (
 )
 from editorial.workers import WorkerPool, job_budget
 from flows import artifacts, taskworker
-from flows.params import ArticleRequest, download_url, output_dir
+from flows.params import ArticleRequest, download_url
 
-__all__ = ["ArticleFailed", "publish_article", "publish_article_manual", "publish_sources"]
+__all__ = ["ArticleFailed", "publish_article", "publish_one", "publish_sources"]
 
 
 class ArticleFailed(Exception):
@@ -383,18 +383,11 @@ def _fan_out_dask(
 def _final_state(results: list[ArticleResult], *, summary_table: bool) -> State:
     counts = {s: sum(r.status == s for r in results) for s in ("ok", "failed", "skipped")}
     if summary_table:
-        create_table_artifact(
+        create_markdown_artifact(
             key="publish-sources-summary",
-            table=[
-                {
-                    "article": r.source,
-                    "slug": r.slug,
-                    "status": r.status,
-                    "error": f"{r.error.code}: {r.error.message}" if r.error else "",
-                }
-                for r in results
-            ],  # fmt: skip
-            description=f"{counts['ok']} published, {counts['failed']} failed, {counts['skipped']} unchanged",
+            markdown=artifacts.summary_markdown(results, download_url(load_settings())),
+            description=f"{counts['ok']} published, {counts['failed']} failed, "
+            f"{counts['skipped']} unchanged",
         )
     data = [r.model_dump(mode="json") for r in results]
     bad = [r for r in results if r.status == "failed"]
@@ -434,13 +427,18 @@ def write_outputs(
 
 
 def _article_run_name() -> str:
+    """`publish <article>` (file name without its suffix: usually the slug; renamed to the
+    slug after ingest when it differs)."""
     params = runtime.flow_run.parameters
     article = params.get("request") or params.get("article")
     if isinstance(article, ArticleRequest):
-        article = article.article
+        article = article.url or article.article
     elif isinstance(article, dict):
-        article = article.get("article")
-    return f"publish {Path(str(article or '?')).name}"
+        article = article.get("url") or article.get("article")
+    text = str(article or "").strip()
+    if "://" in text:
+        return f"publish {text.split('://', 1)[1][:120]}"
+    return f"publish {Path(text).stem or '(no article)'}"
 
 
 @flow(name="publish-article", flow_run_name=_article_run_name, log_prints=True)
@@ -451,26 +449,12 @@ def publish_article(
     language: Language | None = None,
     force: bool = False,
     pdf_variant: str | None = None,
-) -> ArticleResult:
-    """Publish one article, one task per stage."""
+) -> Any:
+    """Publish one article, one task per stage; a rejected article fails the run with its
+    one-line message."""
     job = stages.Job(source=article, formats=tuple(formats or ALL_FORMATS), language=language,
                        force=force, pdf_variant=pdf_variant)  # fmt: skip
-    return _publish_one(job, Path(out_dir), load_settings())
-
-
-@flow(name="publish-article", flow_run_name=_article_run_name, log_prints=True)
-def publish_article_manual(request: ArticleRequest) -> ArticleResult:
-    """Publish one article from sources/, as asked for in the Prefect UI's form.
-
-    Writes to outputs/ (or $EDITORIAL_OUTPUT_DIR); one run at a time per article: a second
-    run of the same article waits for the first (then usually finds nothing changed)."""
-    source = request.article
-    if (Path.cwd() / source).resolve() != (PROJECT_ROOT / source).resolve():
-        source = str(PROJECT_ROOT / source)  # not run from the project root
-    job = stages.Job(source=source, formats=request.formats, language=request.language_override,
-                       force=request.force, pdf_variant=request.variant)  # fmt: skip
-    with _article_lock(request.article):
-        return _publish_one(job, Path(output_dir()), load_settings())
+    return publish_one(job, Path(out_dir), load_settings())
 
 
 def article_lock_name(source: str) -> str:
@@ -502,34 +486,86 @@ def _article_lock(source: str) -> Any:
     return concurrency(name, occupy=1, strict=True, timeout_seconds=1800)
 
 
-def _publish_one(job: stages.Job, out: Path, settings: Settings) -> ArticleResult:
-    """One article, one task per stage, then its artifacts; a rejected article raises
-    ArticleFailed whose message names the article and the error."""
+# What a review does with an article's extraction: the corrected extraction (a human checked
+# it), or an EditorialError (timed out): see flows.manual.
+Reviewer = Callable[[Article, Extraction], Extraction]
+
+
+def publish_one(
+    job: stages.Job, out: Path, settings: Settings, *, review: Reviewer | None = None
+) -> ArticleResult | State:
+    """One article, one task per stage, then its artifacts. A rejected article (any
+    EditorialError) ends the run Failed with its one-line message as the state message, no
+    traceback. With `review`, the extraction goes through it before anything is rendered;
+    without, and with `make serve`'s warm task workers up, the article is handed to them."""
     article = job.source
     out_dir = str(out)
     key = cache.job_key(job, settings)
-    if cache.is_fresh(job, key, out):
+    if review is None and cache.is_fresh(job, key, out):
         result = outcomes.skipped(job, out)
         get_run_logger().info("%s: nothing changed since the last run", article)
         artifacts.publish_artifacts(result, out, download_url(settings))
         return result
     try:
-        art = ingest_article.with_options(task_run_name=f"ingest {Path(article).name}")(
-            job, settings
-        )
-        ext = extract_quotes.with_options(task_run_name=f"extract {art.slug}")(art, settings)
-        files: list[RenderedFile] = []
-        for fmt in ("article", *job.formats):
-            files += render_output.with_options(task_run_name=f"render {fmt} {art.slug}")(
-                fmt, art, ext, job, settings
-            )
-        produced = stages.Produced(art, ext, tuple(files))
-        result = write_outputs.with_options(task_run_name=f"write {art.slug}")(
-            job, produced, key, out_dir
-        )
+        if review is None and _task_workers_ready():
+            [future] = taskworker.delay_all([(job, key)], out)
+            budget = _started(future, job_budget(settings.limits) + 60)
+            result = _result_of(job, future, timeout=budget)
+            if result.status == "failed" and result.error:
+                raise ArticleRejected(result.error)
+        else:
+            result = _stage_by_stage(job, key, out_dir, settings, review)
+    except ArticleRejected as exc:
+        return Failed(message=str(exc), data=exc.result.model_dump(mode="json"))
     except EditorialError as exc:
-        result = outcomes.failed(job, exc, out)
-        assert result.error
-        raise ArticleFailed(f"{result.error.code}: {result.error.message}") from exc
+        failed = outcomes.failed(job, exc, out)
+        assert failed.error
+        return Failed(message=f"{failed.error.code}: {failed.error.message}",
+                      data=failed.model_dump(mode="json"))  # fmt: skip
+    if result.slug and f"publish {result.slug}" != runtime.flow_run.name:
+        _rename_run(f"publish {result.slug}")
     artifacts.publish_artifacts(result, out, download_url(settings))
+    return result
+
+
+def _started(future: Any, timeout: float) -> float:
+    """Wait until a delayed task run exists with a state (`.delay()` returns before the
+    server has recorded it, and waiting on it then raises at once); the time left."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            future.wait(timeout=max(0.1, deadline - time.monotonic()))
+            return max(1.0, deadline - time.monotonic())
+        except RuntimeError as exc:
+            if "has no state" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+class ArticleRejected(Exception):
+    """A warm task worker rejected the article: `result` is its failed row."""
+
+    def __init__(self, error: ErrorInfo) -> None:
+        super().__init__(f"{error.code}: {error.message}")
+        self.result = ArticleResult(source="", status="failed", error=error)
+
+
+def _stage_by_stage(job: stages.Job, key: str, out_dir: str, settings: Settings,
+                    review: Reviewer | None) -> ArticleResult:  # fmt: skip
+    name = Path(job.source).name
+    art = ingest_article.with_options(task_run_name=f"ingest {name}")(job, settings)
+    ext = extract_quotes.with_options(task_run_name=f"extract {art.slug}")(art, settings)
+    art, ext = stages.stage_review(art, ext)
+    if review is not None:
+        ext = review(art, ext)
+        key = cache.job_key(job, settings)  # the review may have written corrections
+    files: list[RenderedFile] = []
+    for fmt in ("article", *job.formats):
+        files += render_output.with_options(task_run_name=f"render {fmt} {art.slug}")(
+            fmt, art, ext, job, settings
+        )
+    produced = stages.Produced(art, ext, tuple(files))
+    result: ArticleResult = write_outputs.with_options(task_run_name=f"write {art.slug}")(
+        job, produced, key, out_dir
+    )
     return result

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -72,6 +74,7 @@ def prefect_env(settings: Settings, u: Urls, *, home: Path) -> dict[str, str]:
         "PREFECT_SERVER_API_CSRF_PROTECTION_ENABLED": "true",
         "PREFECT_SERVER_API_CORS_ALLOWED_ORIGINS": origins,
         "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+        "PREFECT_SERVER_UI_STATIC_DIRECTORY": str(home / "ui"),
     }
     if settings.server.database_url:
         env["PREFECT_SERVER_DATABASE_CONNECTION_URL"] = settings.server.database_url
@@ -79,6 +82,35 @@ def prefect_env(settings: Settings, u: Urls, *, home: Path) -> dict[str, str]:
         env["PREFECT_SERVER_API_AUTH_STRING"] = settings.server.auth_string
         env["PREFECT_API_AUTH_STRING"] = settings.server.auth_string
     return env
+
+
+# The new UI initialises an analytics SDK with a key built into its bundle whatever
+# PREFECT_SERVER_ANALYTICS_ENABLED says (that setting only gates the events it sends), and the
+# SDK fetches its remote configuration from the vendor's host on every page load. The server
+# serves the UI from a copy under PREFECT_HOME (PREFECT_SERVER_UI_STATIC_DIRECTORY): in that
+# copy the key is emptied (the UI then skips the SDK) and index.html gets a Content-Security-
+# Policy that keeps the page's connections to its own origin.
+_ANALYTICS_KEY = re.compile(r"(function \w+\(\)\{return)`[0-9a-f]{32}`(\}function \w+\(\)\{let e=\w+"
+                            r"\(\);return e\?\(\w+\(e,\{trackingOptions)")  # fmt: skip
+_UI_CSP = '<meta http-equiv="Content-Security-Policy" content="connect-src \'self\'">'
+
+
+def quiet_ui(static_dir: Path) -> int:
+    """Patch the served UI copy so it makes no request off this origin; returns the number
+    of files changed (0 when already done or when a new Prefect UI has no such key)."""
+    changed = 0
+    for js in sorted(static_dir.glob("*/assets/*.js")):
+        text = js.read_text("utf-8")
+        patched = _ANALYTICS_KEY.sub(r"\1``\2", text)
+        if patched != text:
+            js.write_text(patched, "utf-8")
+            changed += 1
+    for html in sorted(static_dir.glob("*/index.html")):
+        text = html.read_text("utf-8")
+        if _UI_CSP not in text and "<head>" in text:
+            html.write_text(text.replace("<head>", "<head>" + _UI_CSP, 1), "utf-8")
+            changed += 1
+    return changed
 
 
 def _auth_headers(settings: Settings) -> dict[str, str]:
@@ -172,9 +204,16 @@ def _deployments_ready(api: str, headers: dict[str, str]) -> Callable[[], bool]:
     from flows.deployments import MANUAL, SCHEDULED
 
     def ready() -> bool:
-        return all(
-            _get_ok(f"{api}/deployments/name/{name}", headers) for name in (SCHEDULED, MANUAL)
-        )
+        if not _get_ok(f"{api}/deployments/name/{SCHEDULED}", headers):
+            return False
+        try:  # the manual form lists the articles (flows.deployments.watch_sources)
+            req = urllib.request.Request(f"{api}/deployments/name/{MANUAL}", headers=headers)
+            with urllib.request.urlopen(req, timeout=2) as r:
+                schema = json.loads(r.read()).get("parameter_openapi_schema") or {}
+        except (OSError, ValueError):
+            return False
+        form = schema.get("definitions", {}).get("ArticleRequest", {})
+        return "enum" in form.get("properties", {}).get("article", {})
 
     return ready
 
@@ -220,10 +259,11 @@ def serve(
         )  # fmt: skip
         took = services.wait_until(server, lambda: _get_ok(f"{u.api}/health", headers), 90)
         print(f"Prefect server ready in {took:.1f} s", flush=True)
+        quiet_ui(home / "ui")
         web = services.start(
             "download-app",
             [sys.executable, "-m", "editorial.web", "--host", host, "--port", str(dport),
-             "--out", str(out)],
+             "--out", str(out), "--prefect-api", u.api, "--prefect-ui", u.ui],
             {"DO_NOT_TRACK": "1"},
         )  # fmt: skip
         local_download = f"http://{_client_host(host)}:{dport}"

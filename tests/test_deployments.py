@@ -39,29 +39,52 @@ ARTICLE = f"sources/{SAMPLE.name}"
     ],
 )
 def test_article_outside_sources_is_refused_with_a_clear_message(value: str, message: str) -> None:
-    from pydantic import ValidationError
-
+    from flows.manual import publish_article_manual
     from flows.params import ArticleRequest
 
-    with pytest.raises(ValidationError) as err:
-        ArticleRequest(article=value)
+    with pytest.raises(ValueError) as err:
+        ArticleRequest(article=value).checked_source()
     assert message in str(err.value)
+    # Reaching the flow anyway: it fails with that one line and publishes nothing.
+    state = publish_article_manual.fn(ArticleRequest(article=value))
+    assert state.is_failed() and state.message == str(err.value)
+    assert "\n" not in state.message
+
+
+def test_url_sources_fail_with_one_line_until_web_ingest_lands() -> None:
+    from flows.manual import publish_article_manual
+    from flows.params import ArticleRequest
+
+    with pytest.raises(ValueError, match="not a web address"):
+        ArticleRequest(url="file:///etc/passwd").checked_source()
+    state = publish_article_manual.fn(ArticleRequest(url="https://example.org/a"))
+    assert state.is_failed()
+    assert state.message == "url_unavailable: URL sources are not available yet"
+
+
+def test_form_lists_the_articles_as_a_required_choice() -> None:
+    from flows.deployments import manual_schema
+
+    form = manual_schema(["sources/a.txt", "sources/b.md"]).model_dump_for_openapi()
+    article = form["definitions"]["ArticleRequest"]["properties"]["article"]
+    assert article["enum"] == ["sources/a.txt", "sources/b.md"] and "default" not in article
+    assert "article" in form["definitions"]["ArticleRequest"]["required"]
 
 
 def test_article_form_defaults_and_normalisation() -> None:
     from flows.params import ArticleRequest
 
     req = ArticleRequest(article=f" sources\\{SAMPLE.name} ", outputs=["social", "pdf", "social"])
-    assert req.article == ARTICLE
+    assert req.checked_source() == ARTICLE
     assert req.formats == ("pdf", "social")
     assert req.language_override is None and req.variant is None and not req.force
-    assert ArticleRequest().article == ARTICLE  # the sample is the form's default
+    assert not ArticleRequest().review
 
 
 def test_manual_parameters_render_as_a_form() -> None:
     from prefect.utilities.callables import parameter_schema
 
-    from flows.publish import publish_article_manual
+    from flows.manual import publish_article_manual
 
     schema = parameter_schema(publish_article_manual).model_dump_for_openapi()
     assert schema["required"] == ["request"]

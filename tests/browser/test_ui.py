@@ -2,7 +2,8 @@
 package; no browser download): the download app's index and its PDF link, and the Prefect UI's
 form for the manual deployment.
 
-With EDITORIAL_SCREENSHOTS=<folder> the tests also save the screenshots of docs/operations.md.
+With EDITORIAL_SCREENSHOTS=<folder> the tests also save the "Download PDF" screenshot of
+docs/operations.md (the others: test_editor_path.py).
 """
 
 from __future__ import annotations
@@ -79,7 +80,6 @@ def test_index_pdf_link_downloads_the_report(
     assert page.title().endswith("downloads")
     assert page.locator(f"#{SLUG} h2").inner_text() == TITLE
     assert page.locator(f"#{SLUG} img").evaluate("img => img.naturalWidth") > 100  # the preview
-    shot(page, "4-download-index.png")
     with page.expect_download() as info:
         page.click(f'#{SLUG} a[data-file="report.pdf"]')
     download = info.value
@@ -119,18 +119,16 @@ def test_prefect_ui_form_triggers_a_run_with_a_download_link(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id])))}  # fmt: skip
     page.goto(f"{served.ui}/deployments/deployment/{dep.id}")
     page.get_by_text("publish-article").first.wait_for(timeout=60_000)
-    shot(page, "1-deployment.png")
 
     # The form: every field of ArticleRequest, filled in with the defaults.
     page.goto(f"{served.ui}/deployments/deployment/{dep.id}/run")
     page.get_by_text("PDF variant").first.wait_for(timeout=60_000)
     body = page.locator("body").inner_text()
-    for label in ("Article", "Outputs", "Language", "Force re-run", "PDF variant"):
+    for label in ("Outputs", "Language", "Force re-run", "PDF variant", "Review before publishing"):
         assert f"{label} (Optional)" in body, label
-    assert "Path relative to the project root, under sources/" in body
-    values = page.locator("textarea, input").evaluate_all("els => els.map(e => e.value)")
-    assert f"sources/{SLUG}.txt" in values
-    shot(page, "2-run-form.png")
+    assert "Article (Optional)" not in body  # required: a cleared choice cannot be submitted
+    assert "One of the articles under sources/" in body
+    assert f"sources/{SLUG}.txt" in body  # the choice list, opened on the sample
 
     # Submit it, as an editor would; the run appears and completes.
     page.get_by_role("button", name="Submit").click()
@@ -145,13 +143,12 @@ def test_prefect_ui_form_triggers_a_run_with_a_download_link(
                 sort=FlowRunSort.EXPECTED_START_TIME_DESC) if r.id not in before]  # fmt: skip
     run = _wait_final(served, new[0].id)
     assert run.state.is_completed(), run.state.message
-    assert run.name == f"publish {SLUG}.txt"
+    assert run.name == f"publish {SLUG}"
 
     # Its page lists the artifacts; the PDF one holds the "Download PDF" link.
     page.goto(f"{served.ui}/runs/flow-run/{run.id}")
     page.get_by_text("Artifacts", exact=True).first.click()
     page.get_by_text(f"pdf-{SLUG}").first.wait_for(timeout=60_000)
-    shot(page, "3-run-artifacts.png")
     page.get_by_text(f"pdf-{SLUG}").first.click()
     link = page.get_by_role("link", name="Download PDF")
     link.wait_for(timeout=60_000)
