@@ -18,6 +18,7 @@ from typing import Any
 
 from editorial import store
 from editorial.model import ArticleResult
+from editorial.names import printable
 
 __all__ = ["PER_ARTICLE_MAX", "artifact_key", "publish_artifacts", "quote_rows", "social_markdown"]
 
@@ -96,7 +97,7 @@ def publish_artifacts(result: ArticleResult, out_dir: Path, base_url: str) -> li
         key = artifact_key("pdf", result.slug)
         create_link_artifact(
             key=key, link=file_url(base_url, result.slug, "report.pdf"), link_text="Download PDF",
-            description=f"PDF report of {title} ({result.source})",
+            description=f"PDF report of {title} ({printable(result.source)})",
         )  # fmt: skip
         keys.append(key)
     try:

@@ -22,6 +22,7 @@ from editorial.config import TEMPLATES_DIR, Settings
 from editorial.errors import RenderError
 from editorial.model import Article, Extraction, Language, RenderedFile
 from editorial.render.fetcher import SafeFetcher
+from editorial.render.fonts import font_configuration
 from editorial.render.i18n import words
 from editorial.render.posttext import clean, fit_words, quoted, sentence_end
 from editorial.render.selection import strongest_quotes
@@ -83,7 +84,7 @@ def card_html(ctx: CardContext) -> str:
 @lru_cache(maxsize=1)
 def font_config() -> FontConfiguration:
     """One font configuration per process: the card fonts are loaded once."""
-    return FontConfiguration()
+    return font_configuration()
 
 
 @lru_cache(maxsize=2)
