@@ -3,8 +3,9 @@
 Every entry under a folder whose name has an article's extension gets a row in the report:
 regular files are published; symlinks, FIFOs, sockets and devices fail with `unsafe_source`
 (`editorial.ingest.read_source` refuses them without opening them for reading); hidden files
-(`.draft.md`, editors' `.#lock.md`) are skipped with the reason. Hidden folders (`.git/`,
-`.state/`) are not entered, and neither are symlinked folders.
+found in a folder (`.draft.md`, editors' `.#lock.md`) are skipped with the reason: they come
+back as `Hidden`, a `str` that says so, and `ignored()` tells. A hidden file named explicitly
+is published. Hidden folders (`.git/`, `.state/`) are not entered, nor are symlinked folders.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from pathlib import Path
 from editorial.ingest import SUPPORTED
 
 HIDDEN = "hidden file (its name starts with a dot): not published"
+
+
+class Hidden(str):
+    """The path of a hidden file found in a folder: reported as skipped, never published."""
+
+    __slots__ = ()
 
 
 def discover(paths: Iterable[str | Path]) -> list[str]:
@@ -40,10 +47,11 @@ def _walk(root: Path) -> list[str]:
         dirs[:] = [d for d in dirs if d not in links]
         for name in files + links:
             if Path(name).suffix.lower() in SUPPORTED:
-                entries.append(os.path.join(folder, name))
+                path = os.path.join(folder, name)
+                entries.append(Hidden(path) if name.startswith(".") else path)
     return sorted(entries)
 
 
 def ignored(source: str) -> str:
     """Why `source` is reported without being published ("" when it is published)."""
-    return HIDDEN if os.path.basename(source).startswith(".") else ""
+    return HIDDEN if isinstance(source, Hidden) else ""

@@ -309,7 +309,8 @@ def assemble(
         tags = [_meta_str({"t": tags}, "t")]
     url = _meta_str(meta, "canonical_url", "url")
     if url and not safe_link(url):
-        warnings.append(f"front matter URL dropped (only http and https links): {url[:80]!r}")
+        kind = url.partition(":")[0][:20] if ":" in url else "relative"  # never the URL itself
+        warnings.append(f"front matter URL dropped (only http and https links; this one: {kind!r})")
     return Article(
         source=source,
         source_name=Path(source).name,
