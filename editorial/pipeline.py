@@ -86,15 +86,16 @@ def _run_locked(
                     if on_result:
                         on_result(results[i])
     except KeyboardInterrupt:
-        cancelled = [results.get(i) or _cancelled(job) for i, job in enumerate(jobs)]
-        write_report(out_dir, cancelled, cancelled=True)
+        rows = [results.get(i) or cancelled(job) for i, job in enumerate(jobs)]
+        write_report(out_dir, rows, cancelled=True)
         raise
     ordered = [results[i] for i in range(len(jobs))]
     write_report(out_dir, ordered)
     return ordered
 
 
-def _cancelled(job: Job) -> ArticleResult:
+def cancelled(job: Job) -> ArticleResult:
+    """The report row of an article a stopped run did not finish (no state: a rerun does it)."""
     return ArticleResult(source=job.source, status="failed",
                          error=ErrorInfo(code="cancelled", message=f"{job.source}: the run was "
                                          "stopped before this article was finished"))  # fmt: skip

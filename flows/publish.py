@@ -257,10 +257,18 @@ def publish_sources(
     (each article's stages run on a Dask cluster at `dask_address`, or on a local cluster of
     `workers` processes when the address is empty); None reads settings.server.
 
-    One run at a time per `out_dir` (`store.run_lock`)."""
+    One run at a time per `out_dir` (`store.run_lock`). Stopped (Ctrl-C, SIGTERM through the
+    CLI), it writes a report marked cancelled before Prefect marks the run cancelled."""
+    jobs: list[stages.Job] = []
+    results: dict[int, ArticleResult] = {}
     with store.run_lock(Path(out_dir)):
-        return _publish_sources(paths, out_dir, formats, force, workers, pdf_variant, language,
-                                runner, dask_address)  # fmt: skip
+        try:
+            return _publish_sources(paths, out_dir, formats, force, workers, pdf_variant, language,
+                                    runner, dask_address, jobs, results)  # fmt: skip
+        except KeyboardInterrupt:
+            rows = [results.get(i) or pipeline.cancelled(job) for i, job in enumerate(jobs)]
+            pipeline.write_report(Path(out_dir), rows, cancelled=True)
+            raise
 
 
 def _publish_sources(
@@ -273,15 +281,16 @@ def _publish_sources(
     language: Language | None,
     runner: Literal["processes", "dask"] | None,
     dask_address: str | None,
+    jobs: list[stages.Job],
+    results: dict[int, ArticleResult],
 ) -> State:
     logger = get_run_logger()
     settings = load_settings()
     out = Path(out_dir)
     store.recover(out)
     fmts = tuple(formats or ALL_FORMATS)
-    jobs = [stages.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
-            for s in sources.discover(paths or ["sources"])]  # fmt: skip
-    results: dict[int, ArticleResult] = {}
+    jobs += [stages.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
+             for s in sources.discover(paths or ["sources"])]  # fmt: skip
     todo: list[tuple[int, stages.Job, str]] = []
     for i, job in enumerate(jobs):
         key = cache.job_key(job, settings)

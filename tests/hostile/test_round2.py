@@ -382,6 +382,27 @@ def test_c9_the_lock_waits_when_asked(tmp_path: Path) -> None:
     t.join()
 
 
+# ---------------------------------------------------------------- 10: linear work
+
+
+@pytest.mark.parametrize("shape", ["{name} is a x ", "{name}, the x ", "{name}, who x ", "{name}, a x of y "])
+def test_c10_speaker_role_is_linear_in_the_text(shape: str) -> None:
+    """`NAME is a …` over and over with no full stop: each try used to scan to the end of the
+    text (80 KB: 11 s before, 0.1 s after)."""
+    from editorial.render.pdf_context import speaker_role
+
+    def article(n: int) -> Article:
+        text = shape.format(name="Jane Smith") * (n // len(shape))
+        return Article(source="x", source_name="x", format="md", slug="x", title="t", language="en",
+                       blocks=(Block(kind="paragraph", text=text, start=0, end=len(text)),),
+                       text=text, content_hash="0")  # fmt: skip
+
+    big = article(80_000)
+    started = time.monotonic()
+    speaker_role("Jane Smith", big)
+    assert time.monotonic() - started < 2.0
+
+
 # ---------------------------------------------------------------- 11: codes and messages
 
 
