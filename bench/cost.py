@@ -73,7 +73,6 @@ KINDS = {"prose": prose, "lines": lines, "headings": headings, "one-line": one_l
 
 def _child(path: Path, formats: tuple[str, ...], limit_mb: int, conn_w: int) -> None:
     from editorial.config import load_settings
-    from editorial.errors import EditorialError
     from editorial.outcomes import failed
     from editorial.stages import Job, produce
 
@@ -83,9 +82,7 @@ def _child(path: Path, formats: tuple[str, ...], limit_mb: int, conn_w: int) -> 
     try:
         produce(job, load_settings())
         code = "ok"
-    except EditorialError as exc:
-        code = exc.code
-    except BaseException as exc:  # noqa: BLE001 - reported as the worker would
+    except BaseException as exc:  # noqa: BLE001 - coded as the worker codes it
         result = failed(job, exc)
         code = result.error.code if result.error else "internal_error"
     os.write(conn_w, code.encode())

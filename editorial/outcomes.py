@@ -7,7 +7,7 @@ from pathlib import Path
 
 from editorial import cache, sources, store
 from editorial.config import PIPELINE_VERSION
-from editorial.errors import EditorialError, TooLarge
+from editorial.errors import EditorialError, StageTimeout, TooLarge
 from editorial.model import ALL_FORMATS, ArticleResult, ErrorInfo
 from editorial.stages import Job, Produced
 
@@ -39,16 +39,19 @@ def publish(job: Job, produced: Produced, key: str, out_dir: Path) -> ArticleRes
 
 
 def _cause(exc: BaseException) -> BaseException:
-    """The error that explains `exc`: an EditorialError (a stage timeout, a limit) or a
-    MemoryError/RecursionError anywhere in its chain, which a library may have wrapped
-    (`raise X from exc`, or raised while handling it)."""
-    seen: set[int] = set()
+    """The error that explains `exc`. A limit hit anywhere in its chain (a stage timeout, a
+    MemoryError or RecursionError, `too_large`) wins over the error a library or a renderer
+    wrapped it in (`RenderError("PDF layout failed: StageTimeout...")` is a timeout); else the
+    first EditorialError of the chain, else `exc`."""
+    chain: list[BaseException] = []
     current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, EditorialError | MemoryError | RecursionError):
-            return current
+    while current is not None and all(current is not c for c in chain):
+        chain.append(current)
         current = current.__cause__ or current.__context__
+    for kinds in ((StageTimeout,), (MemoryError, RecursionError), (TooLarge,), (EditorialError,)):
+        found = next((c for c in chain if isinstance(c, kinds)), None)
+        if found is not None:
+            return found
     return exc
 
 

@@ -379,7 +379,7 @@ class WorkerPool:
         self._executor.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._claims, ignore_errors=True)
 
-    def abort(self, grace: float = 2.0) -> None:
+    def abort(self, grace: float = 1.0) -> None:
         """Stop now (SIGTERM, SIGINT): the articles in flight are abandoned (nothing of theirs
         is written: only this process publishes), every worker is stopped, within `grace`
         seconds plus a SIGKILL."""

@@ -8,6 +8,7 @@ cancelled, a rerun does what is missing).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -172,7 +173,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     total = len(sources.discover(args.paths))
     task_id = bar.add_task("", total=total)
 
+    finished: dict[str, ArticleResult] = {}
+
     def on_result(r: ArticleResult) -> None:
+        finished[r.source] = r
         bar.update(task_id, advance=1, description=f"{r.status:7} {shown(Path(r.source).name)}")
 
     out = Path(args.out)
@@ -204,6 +208,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except StoreError as exc:  # the output folder: in use, read-only, full
         print(f"editorial: {printable(str(exc))}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # stopped before the run's core could write its report
+        if not _written_since(out / store.RUN_REPORT, started):
+            rows = [finished.get(j.source) or pipeline.cancelled(j) for j in jobs]
+            with contextlib.suppress(StoreError), store.run_lock(out, wait=2):
+                pipeline.write_report(out, rows, cancelled=True)
+        raise
     return summarise(results, out, console, report_since=started)
 
 
@@ -269,6 +279,13 @@ def _run_flow(
     return [ArticleResult.model_validate(r) for r in data]
 
 
+def _written_since(path: Path, since: float) -> bool:
+    try:
+        return path.stat().st_mtime >= since - 1.0
+    except OSError:
+        return False
+
+
 def summarise(results: list, out: Path, console: object, report_since: float = 0.0) -> int:  # type: ignore[type-arg]
     """The table of results; the report's path only when this run wrote it."""
     from rich.console import Console
@@ -293,11 +310,7 @@ def summarise(results: list, out: Path, console: object, report_since: float = 0
                       Text(printable(detail)))  # fmt: skip
     console.print(table)
     report = out / RUN_REPORT
-    try:
-        written = report.stat().st_mtime >= report_since - 1.0
-    except OSError:
-        written = False
-    if written:
+    if _written_since(report, report_since):
         console.print(Text(f"run report: {printable(str(report))}"))
     else:
         console.print(Text("run report: not written (see the message above)"))

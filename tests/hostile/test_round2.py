@@ -423,6 +423,13 @@ def test_c11_a_wrapped_timeout_or_memory_error_keeps_its_code() -> None:
     except SystemError as wrapped:
         assert outcomes.failed(job, wrapped).error.code == "too_large"  # type: ignore[union-attr]
     assert outcomes.failed(job, RenderError("x")).error.code == "render_failed"  # type: ignore[union-attr]
+    try:  # what pdf.layout does with a timeout inside WeasyPrint
+        try:
+            raise StageTimeout("rendering took longer than 60 s")
+        except StageTimeout as exc:
+            raise RenderError(f"PDF layout failed: {type(exc).__name__}: {exc}") from exc
+    except RenderError as wrapped:
+        assert outcomes.failed(job, wrapped).error.code == "timeout"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("front", ["title: 99999999999999999999999999999\ntags: 12",
