@@ -244,6 +244,8 @@ def publish(
         (staging / MANIFEST).write_bytes(_encode_json({**manifest, **ids, "files": names}))
         _fsync_tree(staging)
         with _lock:
+            if not _replaceable(final, manifest.get("source")):  # taken meanwhile (a thread)
+                raise StoreError(f"refusing to replace {final}: another article took it")
             old = out_dir / f"{_OLD_PREFIX}{slug}"
             if final.exists():
                 if old.exists():
