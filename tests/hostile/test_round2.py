@@ -519,7 +519,7 @@ def _group_gone(pgid: int, within: float) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("signum", [signal.SIGTERM])  # SIGINT takes the same path
+@pytest.mark.parametrize("signum", [signal.SIGTERM], ids=["SIGTERM"])  # SIGINT: the same path
 def test_c7_sigterm_and_sigint_stop_cleanly_within_10_s(tmp_path: Path, signum: int) -> None:
     proc, out = _start_run(tmp_path)
     _wait_for_a_claim(proc)
