@@ -5,7 +5,8 @@ regular files are published; symlinks, FIFOs, sockets and devices fail with `uns
 (`editorial.ingest.read_source` refuses them without opening them for reading); hidden files
 found in a folder (`.draft.md`, editors' `.#lock.md`) are skipped with the reason: they come
 back as `Hidden`, a `str` that says so, and `ignored()` tells. A hidden file named explicitly
-is published. Hidden folders (`.git/`, `.state/`) are not entered, nor are symlinked folders.
+is published. Hidden folders (`.git/`, `.state/`) are not entered, nor are symlinked folders
+inside a folder given (a folder given is entered even through a symlink).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
     Unsupported files given explicitly are kept (they fail with `unsupported_format`)."""
     found: list[str] = []
     for p in map(Path, paths):
-        if p.is_dir() and not p.is_symlink():
+        if p.is_dir():  # a folder named explicitly is entered even through a symlink
             found += _walk(p)
         else:
             found.append(str(p))
