@@ -144,6 +144,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not _check_paths(args.paths):
         return 2
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    from flows import reaper
+
+    reaper.start()  # after kill -9, Prefect's temporary server must not keep running
     try:
         return _cmd_run(args)
     except KeyboardInterrupt as exc:

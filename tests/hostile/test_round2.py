@@ -555,6 +555,27 @@ def test_c7_after_kill_9_the_children_exit_and_the_next_run_clears_the_claims(tm
     assert not [c for c in claims if c.exists()]
 
 
+def test_c7_after_kill_9_what_others_started_for_the_cli_is_stopped(tmp_path: Path) -> None:
+    """Prefect's temporary server stands for any child the CLI did not make itself: the reaper
+    stops it once the CLI is gone, even of kill -9 (here the child is a `sleep`)."""
+    code = ("import subprocess, sys, time\nfrom flows import reaper\nreaper.start()\n"
+            "p = subprocess.Popen(['sleep', '60'])\nprint(p.pid, flush=True)\ntime.sleep(60)\n")  # fmt: skip
+    cli = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                           cwd=Path(__file__).parents[2])  # fmt: skip
+    assert cli.stdout
+    child = int(cli.stdout.readline())
+    time.sleep(1.0)  # the reaper notes the children every half second
+    cli.kill()
+    cli.wait()
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline and Path(f"/proc/{child}").exists():
+        if "Z" in Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[:1]:
+            break  # a zombie waiting for init: it has exited
+        time.sleep(0.1)
+    else:
+        assert not Path(f"/proc/{child}").exists(), "the child outlived the killed CLI"
+
+
 # ---------------------------------------------------------------- 12, 13: /tmp, permissions
 
 
