@@ -84,9 +84,10 @@ def _init_worker(
     render_warmup: bool = False,
     main_pid: int = 0,
 ) -> None:
-    """Worker start-up: exit with the parent, memory limit, renderers imported, and the models of `languages` loaded
-    before the first article (the others load on first use); with `render_warmup`, every
-    stage run once on a short article of each of those languages (`editorial.warmup`)."""
+    """Worker start-up: exit with the parent (`main_pid`), memory limit, renderers imported,
+    and the models of `languages` loaded before the first article (the others load on first
+    use); with `render_warmup`, every stage run once on a short article of each of those
+    languages (`editorial.warmup`)."""
     import resource
 
     global _claims_dir
@@ -251,7 +252,7 @@ class WorkerPool:
                 self.languages,
                 self.render_warmup,
                 os.getpid(),
-            ),  # fmt: skip
+            ),
         )
         self._executors[self._generation] = executor
         return executor
