@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from editorial.ingest import SUPPORTED
+from editorial.names import source_id
 
 HIDDEN = "hidden file (its name starts with a dot): not published"
 
@@ -36,7 +37,10 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
             found += _walk(p)
         else:
             found.append(str(p))
-    return list(dict.fromkeys(found))
+    unique: dict[str, str] = {}  # one job per file, whatever the spellings given
+    for path in found:
+        unique.setdefault(source_id(path), path)
+    return list(unique.values())
 
 
 def _walk(root: Path) -> list[str]:

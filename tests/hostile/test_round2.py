@@ -172,6 +172,7 @@ def test_c2_another_spelling_of_the_path_is_the_same_article(tmp_path: Path, mon
     for s in spellings:
         assert store.claim_slug(out, "a", s) == ("a", "")
         assert store.read_state(out, s)["key"] == "k"
+    assert sources.discover(spellings + ["sources"]) == ["sources/a.md"]  # one job
 
 
 def test_c2_a_renamed_title_leaves_no_orphan_folder(tmp_path: Path) -> None:
