@@ -3,13 +3,14 @@ outputs already on disk were made from exactly that."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from editorial import store
+from editorial import sources, store
 from editorial.config import PIPELINE_VERSION, PROJECT_ROOT, TEMPLATES_DIR, Settings
+from editorial.errors import EditorialError
+from editorial.ingest import read_source
 from editorial.review import REVIEW_SUFFIX
 from editorial.stages import Job
 
@@ -34,24 +35,44 @@ def templates_version() -> str:
 
 
 def job_key(job: Job, settings: Settings) -> str:
-    """What the outputs depend on: source bytes, pipeline and template versions, options."""
-    h = hashlib.sha256()
+    """What the outputs depend on: source bytes, pipeline and template versions, options.
+
+    `<sha256 of the source bytes>.<digest of the rest>`. The bytes come from the same bounded
+    read as ingest's (`read_source`: no symlink followed, regular files only, never past
+    `limits.max_input_bytes`): a FIFO, a device, a symlink to /dev/zero or a huge sparse file
+    costs nothing here and fails in its worker with its reason."""
     try:
-        h.update(Path(job.source).read_bytes())
-    except OSError:
-        h.update(b"<unreadable>")
-    with contextlib.suppress(OSError):  # the editors' corrections (editorial.review)
-        h.update(b"\0review\0" + Path(job.source + REVIEW_SUFFIX).read_bytes())
+        content = hashlib.sha256(read_source(Path(job.source), settings.limits.max_input_bytes))
+        digest = content.hexdigest()
+    except (OSError, EditorialError):
+        digest = "unreadable"
+    h = hashlib.sha256()
+    # The editors' corrections beside the source (editorial.review) are an option of the run:
+    # a correction re-publishes the article, its bytes never stand for the article's own.
+    try:
+        review = Path(job.source + REVIEW_SUFFIX)
+        h.update(b"\0review\0" + read_source(review, settings.limits.max_input_bytes))
+    except (OSError, EditorialError):
+        h.update(b"\0no review")
     rendered_settings = settings.model_dump_json(include=OUTPUT_SETTINGS)
     for part in (PIPELINE_VERSION, templates_version(), ",".join(sorted(job.formats)),
                  job.language or "auto", job.pdf_variant or settings.pdf_variant,
                  str(settings.limits.max_pages), rendered_settings):  # fmt: skip
         h.update(b"\0" + part.encode())
-    return h.hexdigest()
+    return f"{digest}.{h.hexdigest()[:32]}"
+
+
+def key_for_content(key: str, content_hash: str) -> str:
+    """`key` for the bytes an article was really made from (the worker's read, whose sha256
+    is `Article.content_hash`): one read gives both the content and the key published."""
+    _, dot, rest = key.partition(".")
+    return f"{content_hash}.{rest}" if dot and content_hash else key
 
 
 def is_fresh(job: Job, key: str, out_dir: Path) -> bool:
     """True when the last run of this source succeeded with the same key and its files exist."""
+    if sources.ignored(job.source):
+        return True  # a hidden file: reported as skipped, with the reason
     if job.force:
         return False
     state = store.read_state(out_dir, job.source)

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from editorial.names import printable
+from editorial.urls import safe_link
 
 Language = Literal["en", "fr"]
 BlockKind = Literal[
@@ -71,6 +74,10 @@ class Article(Frozen):
     text: str  # every block's text joined by "\n\n": what extraction reads
     content_hash: str  # sha256 of the source bytes
     warnings: tuple[str, ...] = ()
+
+    # Every Article, whoever builds it: only an http(s) URL is kept; the file name is shown.
+    _canonical_url = field_validator("canonical_url")(lambda v: safe_link(v))
+    _source_name = field_validator("source_name")(lambda v: printable(v))
 
     @property
     def body(self) -> tuple[Block, ...]:
@@ -158,7 +165,9 @@ class RenderedFile(Frozen):
 
 class ErrorInfo(Frozen):
     code: str
-    message: str
+    message: str  # printable: it names files (terminal, logs, Prefect, the report)
+
+    _message = field_validator("message")(lambda v: printable(v))
 
 
 class ArticleResult(Frozen):
@@ -172,3 +181,5 @@ class ArticleResult(Frozen):
     warnings: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per stage
+
+    _warnings = field_validator("warnings")(lambda v: tuple(printable(w) for w in v))

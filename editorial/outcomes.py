@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editorial import store
+from editorial import cache, sources, store
 from editorial.config import PIPELINE_VERSION
-from editorial.errors import EditorialError
+from editorial.errors import EditorialError, StageTimeout, TooLarge
 from editorial.model import ALL_FORMATS, ArticleResult, ErrorInfo
 from editorial.stages import Job, Produced
 
 
 def publish(job: Job, produced: Produced, key: str, out_dir: Path) -> ArticleResult:
-    """Write one article's outputs (atomically) and its state; the only write path."""
+    """Write one article's outputs (atomically) and its state; the only write path.
+
+    The key recorded is the one of the bytes the worker read (`cache.key_for_content`): a
+    source that changed between the parent's read and the worker's is published under the key
+    of what was published, so the next run sees the difference."""
     article = produced.article
+    key = cache.key_for_content(key, article.content_hash)
+    previous = store.read_state(out_dir, job.source).get("slug")
     slug, warning = store.claim_slug(out_dir, article.slug, job.source)
     warnings = article.warnings + ((warning,) if warning else ())
     manifest = {
@@ -27,10 +33,33 @@ def publish(job: Job, produced: Produced, key: str, out_dir: Path) -> ArticleRes
     result = ArticleResult(source=job.source, slug=slug, title=article.title, status="ok",
                            warnings=warnings, files=names, timings=produced.timings)  # fmt: skip
     store.write_state(out_dir, result, key)
+    if isinstance(previous, str) and previous != slug:  # the title changed: no orphan folder
+        store.retire(out_dir, previous, job.source)
     return result
 
 
+def _cause(exc: BaseException) -> BaseException:
+    """The error that explains `exc`. A limit hit anywhere in its chain (a stage timeout, a
+    MemoryError or RecursionError, `too_large`) wins over the error a library or a renderer
+    wrapped it in (`RenderError("PDF layout failed: StageTimeout...")` is a timeout); else the
+    first EditorialError of the chain, else `exc`."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not c for c in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    for kinds in ((StageTimeout,), (MemoryError, RecursionError), (TooLarge,), (EditorialError,)):
+        found = next((c for c in chain if isinstance(c, kinds)), None)
+        if found is not None:
+            return found
+    return exc
+
+
 def failed(job: Job, exc: BaseException, out_dir: Path | None = None) -> ArticleResult:
+    exc = _cause(exc)
+    if isinstance(exc, MemoryError | RecursionError):
+        exc = TooLarge("ran out of the worker's memory limit (limits.worker_memory_mb)"
+                       if isinstance(exc, MemoryError) else "the document is nested too deeply")  # fmt: skip
     if isinstance(exc, EditorialError):
         exc.with_source(job.source)
         info = ErrorInfo(code=exc.code, message=str(exc))
@@ -47,18 +76,24 @@ def failed(job: Job, exc: BaseException, out_dir: Path | None = None) -> Article
 
 
 def skipped(job: Job, out_dir: Path) -> ArticleResult:
+    reason = sources.ignored(job.source)
+    if reason:
+        return ArticleResult(source=job.source, status="skipped", warnings=(reason,))
     state = store.read_state(out_dir, job.source)
     return ArticleResult(source=job.source, slug=state.get("slug", ""), title=state.get("title", ""),
                          status="skipped", files=tuple(state.get("files", ())))  # fmt: skip
 
 
 def finish(job: Job, outcome: Produced | ArticleResult, key: str, out_dir: Path) -> ArticleResult:
-    """Publish a worker's outcome (in the parent)."""
+    """Publish a worker's outcome (in the parent). Whatever goes wrong stays this article's."""
     if isinstance(outcome, ArticleResult):
         if outcome.status == "failed":
-            store.write_state(out_dir, outcome, key="")
+            try:
+                store.write_state(out_dir, outcome, key="")
+            except EditorialError:
+                pass
         return outcome
     try:
         return publish(job, outcome, key, out_dir)
-    except EditorialError as exc:
+    except Exception as exc:  # noqa: BLE001 - a write failure or a bug: this article only
         return failed(job, exc, out_dir)

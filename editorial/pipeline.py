@@ -20,7 +20,7 @@ from editorial import store
 from editorial.cache import is_fresh, job_key
 from editorial.config import Settings, load_settings
 from editorial.errors import EditorialError
-from editorial.model import ArticleResult
+from editorial.model import ArticleResult, ErrorInfo
 from editorial.outcomes import failed, finish, publish, skipped
 from editorial.stages import Job, Produced, produce
 from editorial.workers import WorkerPool, batch_languages
@@ -47,8 +47,25 @@ def run_batch(
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> list[ArticleResult]:
     """The pure core over many articles: skip fresh ones, produce the rest on `workers`
-    processes, publish in this one. Results come back in job order."""
+    processes, publish in this one. Results come back in job order.
+
+    One run at a time per `out_dir` (`store.run_lock`: StoreError when another holds it). An
+    interruption (KeyboardInterrupt: SIGINT, or SIGTERM through the CLI's handler) stops the
+    workers at once, abandons the articles in flight, writes a report marked cancelled (the
+    articles not finished have a `cancelled` row and no state: a rerun does them) and
+    re-raises."""
     settings = settings or load_settings()
+    with store.run_lock(out_dir):
+        return _run_locked(jobs, out_dir, settings, workers, on_result)
+
+
+def _run_locked(
+    jobs: list[Job],
+    out_dir: Path,
+    settings: Settings,
+    workers: int,
+    on_result: Callable[[ArticleResult], None] | None,
+) -> list[ArticleResult]:
     store.recover(out_dir)
     results: dict[int, ArticleResult] = {}
     todo: list[tuple[int, Job, str]] = []
@@ -60,19 +77,39 @@ def run_batch(
                 on_result(results[i])
         else:
             todo.append((i, job, key))
-    if todo:
-        n = min(workers, len(todo))
-        with WorkerPool(n, settings, languages=batch_languages(len(todo), n)) as pool:
-            for i, job, key, outcome in _stream(pool, todo):
-                results[i] = finish(job, outcome, key, out_dir)
-                if on_result:
-                    on_result(results[i])
-    ordered = [results[i] for i in range(len(jobs))]
     try:
-        store.write_run_report(out_dir, ordered)
-    except EditorialError as exc:  # every article is published; only the summary is missing
-        print(f"editorial: could not write the run report: {exc}", file=sys.stderr)
+        if todo:
+            n = min(workers, len(todo))
+            with WorkerPool(n, settings, languages=batch_languages(len(todo), n)) as pool:
+                for i, job, key, outcome in _stream(pool, todo):
+                    results[i] = finish(job, outcome, key, out_dir)
+                    if on_result:
+                        on_result(results[i])
+    except KeyboardInterrupt:
+        rows = [results.get(i) or cancelled(job) for i, job in enumerate(jobs)]
+        write_report(out_dir, rows, cancelled=True)
+        raise
+    ordered = [results[i] for i in range(len(jobs))]
+    write_report(out_dir, ordered)
     return ordered
+
+
+def cancelled(job: Job) -> ArticleResult:
+    """The report row of an article a stopped run did not finish (no state: a rerun does it)."""
+    return ArticleResult(source=job.source, status="failed",
+                         error=ErrorInfo(code="cancelled", message=f"{job.source}: the run was "
+                                         "stopped before this article was finished"))  # fmt: skip
+
+
+def write_report(out_dir: Path, results: list[ArticleResult], *, cancelled: bool = False) -> bool:
+    """The run report, or a message on stderr when it cannot be written (every article is
+    published or recorded; only the summary is missing). Returns whether it was written."""
+    try:
+        store.write_run_report(out_dir, results, cancelled=cancelled)
+        return True
+    except EditorialError as exc:
+        print(f"editorial: could not write the run report: {exc}", file=sys.stderr)
+        return False
 
 
 def _stream(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import yaml
 
-from editorial.errors import ReviewFileError
+from editorial.errors import EditorialError, ReviewFileError
 from editorial.model import Extraction, Quote
 
 __all__ = [
@@ -112,15 +112,22 @@ def parse(data: bytes, name: str) -> tuple[Correction, ...]:
     return tuple(out)
 
 
+MAX_REVIEW_BYTES = 1 << 20  # a corrections file is a few lines per quote
+
+
 def load_for(source: str | Path) -> tuple[Correction, ...] | None:
     """The corrections beside `source`, or None when it has no file (a regular file only)."""
     path = review_path(source)
     if path.is_symlink() or not path.is_file():
         return None
+    from editorial.ingest import read_source  # the same bounded, no-follow read as a source
+
     try:
-        data = path.read_bytes()
+        data = read_source(path, MAX_REVIEW_BYTES)
     except OSError as exc:
         raise ReviewFileError(f"cannot read corrections file {path.name}: {exc.strerror}") from exc
+    except EditorialError as exc:
+        raise ReviewFileError(f"cannot read corrections file {path.name}: {exc}") from exc
     return parse(data, path.name)
 
 

@@ -11,7 +11,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
+from editorial import tmpfiles
 from editorial.config import Limits, Settings
 from editorial.errors import EditorialError, RenderError, StageTimeout
 from editorial.model import ArticleResult, Language
@@ -37,6 +37,36 @@ from editorial.stages import Job, Produced, produce
 # try; a job caught in two of them fails.
 
 _claims_dir: str = ""
+CLAIMS_PREFIX = tmpfiles.CLAIMS_PREFIX
+
+
+def clear_stale_claims() -> None:
+    """Remove the claim and font folders of processes that are gone (killed with kill -9)."""
+    tmpfiles.clear_stale(CLAIMS_PREFIX)
+    tmpfiles.clear_stale(tmpfiles.FONTS_PREFIX)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(main_pid: int) -> None:
+    """A worker exits when the process that made it is gone (the fork server, which exits
+    when the pool's process dies, even of kill -9): the kernel's parent-death signal, and a
+    watchdog thread for where prctl is missing or the parent died before it was set."""
+    parent = os.getppid()
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent or (main_pid and not tmpfiles.alive(main_pid)):
+                os._exit(1)
+            time.sleep(1.0)
+
+    threading.Thread(target=watch, name="editorial-parent-watch", daemon=True).start()
 
 
 def job_budget(limits: Limits) -> float:
@@ -52,13 +82,16 @@ def _init_worker(
     claims_dir: str = "",
     languages: tuple[Language, ...] = ("en", "fr"),
     render_warmup: bool = False,
+    main_pid: int = 0,
 ) -> None:
-    """Worker start-up: memory limit, renderers imported, and the models of `languages` loaded
-    before the first article (the others load on first use); with `render_warmup`, every
-    stage run once on a short article of each of those languages (`editorial.warmup`)."""
+    """Worker start-up: exit with the parent (`main_pid`), memory limit, renderers imported,
+    and the models of `languages` loaded before the first article (the others load on first
+    use); with `render_warmup`, every stage run once on a short article of each of those
+    languages (`editorial.warmup`)."""
     import resource
 
     global _claims_dir
+    _die_with_parent(main_pid)
     _claims_dir = claims_dir
     limit = settings.limits.worker_memory_mb * 1024 * 1024
     if limit > 0:
@@ -196,7 +229,8 @@ class WorkerPool:
         self.languages = languages
         self.render_warmup = render_warmup
         self.budget = job_budget(settings.limits)
-        self._claims = Path(tempfile.mkdtemp(prefix="editorial-claims-"))
+        clear_stale_claims()
+        self._claims = tmpfiles.make(CLAIMS_PREFIX)
         self._lock = threading.RLock()
         self._tokens = itertools.count()
         self._generation = 0
@@ -212,7 +246,13 @@ class WorkerPool:
             max_workers=self.workers,
             mp_context=_fork_server(self.languages),
             initializer=_init_worker,
-            initargs=(self.settings, str(self._claims), self.languages, self.render_warmup),
+            initargs=(
+                self.settings,
+                str(self._claims),
+                self.languages,
+                self.render_warmup,
+                os.getpid(),
+            ),
         )
         self._executors[self._generation] = executor
         return executor
@@ -340,8 +380,32 @@ class WorkerPool:
         self._executor.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self._claims, ignore_errors=True)
 
+    def abort(self, grace: float = 1.0) -> None:
+        """Stop now (SIGTERM, SIGINT): the articles in flight are abandoned (nothing of theirs
+        is written: only this process publishes), every worker is stopped, within `grace`
+        seconds plus a SIGKILL."""
+        with self._lock:
+            executors = list(self._executors.values())
+        processes = [p for ex in executors for p in list(getattr(ex, "_processes", {}).values())]
+        for ex in executors:
+            ex.shutdown(wait=False, cancel_futures=True)
+        for proc in processes:
+            with contextlib.suppress(Exception):
+                proc.terminate()
+        deadline = time.monotonic() + grace
+        for proc in processes:
+            with contextlib.suppress(Exception):
+                proc.join(timeout=max(0.0, deadline - time.monotonic()))
+                if proc.is_alive():
+                    proc.kill()
+                    proc.join(timeout=1.0)
+        shutil.rmtree(self._claims, ignore_errors=True)
+
     def __enter__(self) -> WorkerPool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:  # an interruption or a bug in the caller: do not wait for the articles in flight
+            self.abort()

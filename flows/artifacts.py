@@ -21,6 +21,7 @@ from typing import Any
 
 from editorial import store
 from editorial.model import ArticleResult
+from editorial.names import printable
 
 __all__ = ["PER_ARTICLE_MAX", "artifact_key", "publish_artifacts", "quote_rows", "social_markdown"]
 
@@ -73,7 +74,7 @@ def social_markdown(
 
 def _md(text: str) -> str:
     """`text` safe inside a markdown table cell or list item (no markup of its own)."""
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(text.split()))
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(printable(text).split()))
 
 
 def warnings_markdown(result: ArticleResult) -> str:
@@ -132,7 +133,7 @@ def publish_artifacts(result: ArticleResult, out_dir: Path, base_url: str) -> li
         key = artifact_key("pdf", result.slug)
         create_link_artifact(
             key=key, link=file_url(base_url, result.slug, "report.pdf"), link_text="Download PDF",
-            description=f"PDF report of {title} ({result.source})",
+            description=f"PDF report of {title} ({printable(result.source)})",
         )  # fmt: skip
         keys.append(key)
     try:

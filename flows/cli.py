@@ -1,20 +1,26 @@
 """`editorial` command line: run (the Prefect batch flow), extract (pure), serve.
 
-Exit status: 0 when every article succeeded, 1 when any failed, 2 for bad usage.
+Exit status: 0 when every article succeeded, 1 when any failed, 2 for bad usage, 130/143 when
+stopped by SIGINT/SIGTERM (the run is cancelled cleanly: workers stopped, a report marked
+cancelled, a rerun does what is missing).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from editorial.config import PROJECT_ROOT
 from editorial.model import ALL_FORMATS
+from editorial.names import printable
 
 if TYPE_CHECKING:
     from editorial.config import Settings
@@ -111,14 +117,48 @@ def use_server(host: str, port: int) -> None:
 def _check_paths(paths: list[str]) -> list[str] | None:
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
-        print(f"editorial: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        print(
+            f"editorial: no such file or folder: {printable(', '.join(missing))}", file=sys.stderr
+        )
         return None
     return paths
+
+
+def shown(name: str) -> str:
+    """A file name or message for the terminal: escaped (`editorial.names.printable`) and with
+    Rich markup escaped: `[bold]x.md` is shown as it is, never as markup."""
+    from rich.markup import escape
+
+    return escape(printable(name))
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM, turned into the same clean stop as Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Stopped()
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if not _check_paths(args.paths):
         return 2
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    from flows import reaper
+
+    reaper.start()  # after kill -9, Prefect's temporary server must not keep running
+    try:
+        return _cmd_run(args)
+    except KeyboardInterrupt as exc:
+        signum = signal.SIGTERM if isinstance(exc, Stopped) else signal.SIGINT
+        print(f"editorial: stopped by {signal.Signals(signum).name}: the run is cancelled; "
+              "run the same command again to publish what is missing", file=sys.stderr)  # fmt: skip
+        return 128 + signum
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
     offline_env()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -136,32 +176,48 @@ def cmd_run(args: argparse.Namespace) -> int:
     total = len(sources.discover(args.paths))
     task_id = bar.add_task("", total=total)
 
+    finished: dict[str, ArticleResult] = {}
+
     def on_result(r: ArticleResult) -> None:
-        bar.update(task_id, advance=1, description=f"{r.status:7} {Path(r.source).name}")
+        finished[r.source] = r
+        bar.update(task_id, advance=1, description=f"{r.status:7} {shown(Path(r.source).name)}")
 
     out = Path(args.out)
     jobs = [stages.Job(source=s, formats=tuple(args.formats), force=args.force,
                          pdf_variant=args.pdf_variant, language=args.language)
             for s in sources.discover(args.paths)]  # fmt: skip
     todo = [j for j in jobs if not cache.is_fresh(j, cache.job_key(j, settings), out)]
-    with bar:
-        if not todo:
-            # Nothing new or changed: no flow run, no worker, no Prefect server to start.
-            results = [outcomes.skipped(j, out) for j in jobs]
-            for r in results:
-                on_result(r)
-            from editorial import store
+    from editorial import store
+    from editorial.errors import StoreError
 
-            store.write_run_report(out, results)
-        elif args.no_prefect:
-            results = pipeline.run_batch(jobs, out_dir=out, settings=settings,
-                                         workers=workers, on_result=on_result)  # fmt: skip
-        else:
-            results_or_none = _run_flow(args, todo, settings, workers, on_result)
-            if results_or_none is None:
-                return 1
-            results = results_or_none
-    return summarise(results, out, console)
+    started = time.time()
+    try:
+        with bar:
+            if not todo:
+                # Nothing new or changed: no flow run, no worker, no Prefect server to start.
+                results = [outcomes.skipped(j, out) for j in jobs]
+                for r in results:
+                    on_result(r)
+                with store.run_lock(out):
+                    pipeline.write_report(out, results)
+            elif args.no_prefect:
+                results = pipeline.run_batch(jobs, out_dir=out, settings=settings,
+                                             workers=workers, on_result=on_result)  # fmt: skip
+            else:
+                results_or_none = _run_flow(args, todo, settings, workers, on_result)
+                if results_or_none is None:
+                    return 1
+                results = results_or_none
+    except StoreError as exc:  # the output folder: in use, read-only, full
+        print(f"editorial: {printable(str(exc))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:  # stopped before the run's core could write its report
+        if not _written_since(out / store.RUN_REPORT, started):
+            rows = [finished.get(j.source) or pipeline.cancelled(j) for j in jobs]
+            with contextlib.suppress(StoreError), store.run_lock(out, wait=2):
+                pipeline.write_report(out, rows, cancelled=True)
+        raise
+    return summarise(results, out, console, report_since=started)
 
 
 def _run_flow(
@@ -193,7 +249,10 @@ def _run_flow(
             print(f"editorial: the warm publisher at {url} failed: {exc}", file=sys.stderr)
             return None
         if done.get("results") is None:
-            print(f"editorial: the flow run failed: {done.get('message')}", file=sys.stderr)
+            print(
+                f"editorial: the flow run failed: {printable(str(done.get('message')))}",
+                file=sys.stderr,
+            )
             return None
         return [ArticleResult.model_validate(r) for r in done["results"]]
 
@@ -210,32 +269,54 @@ def _run_flow(
             force=args.force, workers=workers, pdf_variant=args.pdf_variant,
             language=args.language,
         )  # fmt: skip
-    finally:
+    except BaseException:  # Ctrl-C, SIGTERM: stop every worker now, not after its article
         feeder.close()
-        pool.close()
+        pool.abort()
+        raise
+    feeder.close()
+    pool.close()
     data = state.result(raise_on_failure=False)
     if not isinstance(data, list):
-        print(f"editorial: the flow run failed: {state.message}", file=sys.stderr)
+        print(f"editorial: the flow run failed: {printable(str(state.message))}", file=sys.stderr)
         return None
     return [ArticleResult.model_validate(r) for r in data]
 
 
-def summarise(results: list, out: Path, console: object) -> int:  # type: ignore[type-arg]
+def _written_since(path: Path, since: float) -> bool:
+    try:
+        return path.stat().st_mtime >= since - 1.0
+    except OSError:
+        return False
+
+
+def summarise(results: list, out: Path, console: object, report_since: float = 0.0) -> int:  # type: ignore[type-arg]
+    """The table of results; the report's path only when this run wrote it."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    from editorial.store import RUN_REPORT
 
     assert isinstance(console, Console)
-    table = Table(title=f"{len(results)} article(s) -> {out}/", show_lines=False)
+    table = Table(title=Text(f"{len(results)} article(s) -> {printable(str(out))}/"),
+                  show_lines=False)  # fmt: skip
     for col in ("article", "status", "output / error"):
         table.add_column(col)
     for r in results:
         detail = (
             f"{r.error.code}: {r.error.message}" if r.error else f"{r.slug}/ ({len(r.files)} files)"
         )
+        if r.status == "skipped" and not r.slug and r.warnings:
+            detail = r.warnings[0]  # not published, and why (a hidden file)
         colour = {"ok": "green", "failed": "red", "skipped": "dim"}[r.status]
-        table.add_row(Path(r.source).name, f"[{colour}]{r.status}[/]", detail)
+        table.add_row(Text(printable(Path(r.source).name)), Text(r.status, style=colour),
+                      Text(printable(detail)))  # fmt: skip
     console.print(table)
-    console.print(f"run report: {out / 'run-report.json'}")
+    report = out / RUN_REPORT
+    if _written_since(report, report_since):
+        console.print(Text(f"run report: {printable(str(report))}"))
+    else:
+        console.print(Text("run report: not written (see the message above)"))
     return 1 if any(r.status == "failed" for r in results) else 0
 
 
@@ -256,11 +337,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             article = ingest(Path(source), limits=settings.limits, language=args.language)
             extraction = extract(article)
         except EditorialError as exc:
-            print(f"editorial: {exc.code}: {exc}", file=sys.stderr)
+            print(f"editorial: {exc.code}: {printable(str(exc))}", file=sys.stderr)
             status = 1
             continue
         if args.format == "table":
-            print(f"# {article.title} ({source})")
+            print(f"# {article.title} ({printable(source)})")
             print(format_table(extraction))
             continue
         data = json.dumps(extraction.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"

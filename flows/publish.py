@@ -46,6 +46,7 @@ from editorial.model import (
     Language,
     RenderedFile,
 )
+from editorial.names import printable
 from editorial.workers import WorkerPool, job_budget
 from flows import artifacts, taskworker
 from flows.params import ArticleRequest, download_url
@@ -180,7 +181,7 @@ def _fan_out_processes(
     try:
         groups = pipeline.task_groups(todo, MAX_TASKS)
         for n, group in enumerate(groups, 1):
-            names = [Path(job.source).name for _, job, _ in group]
+            names = [printable(Path(job.source).name) for _, job, _ in group]
             name = (f"publish {names[0]}" if len(group) == 1 else
                     f"publish {len(group)} articles ({n}/{len(groups)}): {names[0]} .. {names[-1]}")  # fmt: skip
             state = publish_articles_task.with_options(task_run_name=name[:200])(
@@ -232,7 +233,7 @@ def _rename_run(name: str) -> None:
 def _batch_name(todo: list[tuple[int, stages.Job, str]], unchanged: int) -> str:
     if not todo:
         return f"nothing changed ({unchanged} unchanged)"
-    names = ", ".join(Path(job.source).name for _, job, _ in todo[:3])
+    names = ", ".join(printable(Path(job.source).name) for _, job, _ in todo[:3])
     more = f" +{len(todo) - 3} more" if len(todo) > 3 else ""
     return f"publish {len(todo)} changed: {names}{more} ({unchanged} unchanged)"
 
@@ -254,15 +255,42 @@ def publish_sources(
 
     `runner`: "processes" (default: a warm worker-process pool on this machine) or "dask"
     (each article's stages run on a Dask cluster at `dask_address`, or on a local cluster of
-    `workers` processes when the address is empty); None reads settings.server."""
+    `workers` processes when the address is empty); None reads settings.server.
+
+    One run at a time per `out_dir` (`store.run_lock`). Stopped (Ctrl-C, SIGTERM through the
+    CLI), it writes a report marked cancelled before Prefect marks the run cancelled."""
+    jobs: list[stages.Job] = []
+    results: dict[int, ArticleResult] = {}
+    with store.run_lock(Path(out_dir)):
+        try:
+            return _publish_sources(paths, out_dir, formats, force, workers, pdf_variant, language,
+                                    runner, dask_address, jobs, results)  # fmt: skip
+        except KeyboardInterrupt:
+            rows = [results.get(i) or pipeline.cancelled(job) for i, job in enumerate(jobs)]
+            pipeline.write_report(Path(out_dir), rows, cancelled=True)
+            raise
+
+
+def _publish_sources(
+    paths: list[str] | None,
+    out_dir: str,
+    formats: list[Format] | None,
+    force: bool,
+    workers: int,
+    pdf_variant: str | None,
+    language: Language | None,
+    runner: Literal["processes", "dask"] | None,
+    dask_address: str | None,
+    jobs: list[stages.Job],
+    results: dict[int, ArticleResult],
+) -> State:
     logger = get_run_logger()
     settings = load_settings()
     out = Path(out_dir)
     store.recover(out)
     fmts = tuple(formats or ALL_FORMATS)
-    jobs = [stages.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
-            for s in sources.discover(paths or ["sources"])]  # fmt: skip
-    results: dict[int, ArticleResult] = {}
+    jobs += [stages.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
+             for s in sources.discover(paths or ["sources"])]  # fmt: skip
     todo: list[tuple[int, stages.Job, str]] = []
     for i, job in enumerate(jobs):
         key = cache.job_key(job, settings)
@@ -303,7 +331,7 @@ def publish_sources(
         _fan_out_processes(todo, results, out_dir=out_dir, settings=settings, workers=workers,
                            progress=progress)  # fmt: skip
     ordered = [results[i] for i in range(len(jobs))]
-    store.write_run_report(out, ordered)
+    pipeline.write_report(out, ordered)  # a full disk: the table and the results still
     if 0 < len(todo) <= artifacts.PER_ARTICLE_MAX:
         base = download_url(settings)
         for i, _, _ in todo:
@@ -365,7 +393,9 @@ def _fan_out_dask(
     with runner:
         futures: dict[Any, tuple[int, stages.Job, str]] = {
             runner.submit(
-                produce_article_task.with_options(task_run_name=f"produce {Path(job.source).name}"),
+                produce_article_task.with_options(
+                    task_run_name=f"produce {printable(Path(job.source).name)}"
+                ),
                 parameters={"job": job, "settings": settings},
             ): (i, job, key)
             for i, job, key in todo
@@ -393,7 +423,7 @@ def _final_state(results: list[ArticleResult], *, summary_table: bool) -> State:
     bad = [r for r in results if r.status == "failed"]
     if bad:
         first = bad[0].error
-        detail = f"{first.code}: {first.message}" if first else bad[0].source
+        detail = f"{first.code}: {first.message}" if first else printable(bad[0].source)
         return Failed(
             message=f"{len(bad)} of {len(results)} article(s) failed; first: {detail}", data=data
         )
@@ -423,7 +453,8 @@ def render_output(fmt: str, article: Article, extraction: Extraction, job: stage
 def write_outputs(
     job: stages.Job, produced: stages.Produced, key: str, out_dir: str
 ) -> ArticleResult:
-    return outcomes.publish(job, produced, key, Path(out_dir))
+    with store.run_lock(Path(out_dir), wait=600):  # after a batch writing there, if one is
+        return outcomes.publish(job, produced, key, Path(out_dir))
 
 
 def _article_run_name() -> str:
@@ -437,8 +468,8 @@ def _article_run_name() -> str:
         article = article.get("url") or article.get("article")
     text = str(article or "").strip()
     if "://" in text:
-        return f"publish {text.split('://', 1)[1][:120]}"
-    return f"publish {Path(text).stem or '(no article)'}"
+        return f"publish {printable(text.split('://', 1)[1][:120])}"
+    return f"publish {printable(Path(text).stem) or '(no article)'}"
 
 
 @flow(name="publish-article", flow_run_name=_article_run_name, log_prints=True)
@@ -503,7 +534,7 @@ def publish_one(
     key = cache.job_key(job, settings)
     if review is None and cache.is_fresh(job, key, out):
         result = outcomes.skipped(job, out)
-        get_run_logger().info("%s: nothing changed since the last run", article)
+        get_run_logger().info("%s: nothing changed since the last run", printable(article))
         artifacts.publish_artifacts(result, out, download_url(settings))
         return result
     try:
@@ -552,7 +583,7 @@ class ArticleRejected(Exception):
 
 def _stage_by_stage(job: stages.Job, key: str, out_dir: str, settings: Settings,
                     review: Reviewer | None) -> ArticleResult:  # fmt: skip
-    name = Path(job.source).name
+    name = printable(Path(job.source).name)
     art = ingest_article.with_options(task_run_name=f"ingest {name}")(job, settings)
     ext = extract_quotes.with_options(task_run_name=f"extract {art.slug}")(art, settings)
     art, ext = stages.stage_review(art, ext)

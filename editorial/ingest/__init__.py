@@ -30,6 +30,8 @@ from editorial.ingest.decode import decode, single_line
 from editorial.ingest.draft import Draft, Parsed
 from editorial.ingest.sanitize import clean_inline_html
 from editorial.model import Article, Block, Language
+from editorial.names import mixed_scripts
+from editorial.urls import safe_link
 
 __all__ = ["SUPPORTED", "ingest", "ingest_bytes", "make_slug", "read_source"]
 
@@ -172,6 +174,8 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
         data = yaml.load(m.group(1), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         raise IngestError(f"front matter is not valid YAML ({str(exc).splitlines()[0]})") from exc
+    except (ValueError, OverflowError) as exc:  # an integer of 5,000 digits, a date of year 0
+        raise IngestError(f"front matter holds a value out of range ({str(exc)[:120]})") from exc
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -191,12 +195,20 @@ def _meta_str(meta: dict[str, Any], *keys: str) -> str:
     return ""
 
 
-def make_slug(title: str, fallback: str, *, digest: str = "") -> str:
-    """A file-system-safe folder name: from the title, else the fallback, else article-<sha8>."""
-    return (
+def make_slug(title: str, fallback: str, *, digest: str = "", distinct: bool = False) -> str:
+    """A file-system-safe folder name: from the title, else the fallback, else article-<sha8>.
+
+    `distinct`: the slug always ends in `-<sha8>` (a title whose letters mix scripts, as a
+    look-alike of another title does, never takes that title's plain slug)."""
+    slug = (
         slugify(title, max_length=80, word_boundary=True)
         or slugify(fallback, max_length=80, word_boundary=True)
         or f"article-{digest[:8]}".rstrip("-")
+    )
+    return (
+        f"{slug[:71]}-{digest[:8]}"
+        if distinct and digest and not slug.startswith("article-")
+        else slug
     )
 
 
@@ -293,18 +305,31 @@ def assemble(
     tags = meta.get("tags") or meta.get("keywords") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
+    elif not isinstance(tags, list | tuple):  # `tags: 12`, a mapping: one tag, as written
+        tags = [_meta_str({"t": tags}, "t")]
+    url = _meta_str(meta, "canonical_url", "url")
+    if url and not safe_link(url):
+        kind = url.partition(":")[0][:20] if ":" in url else "relative"  # never the URL itself
+        warnings.append(f"front matter URL dropped (only http and https links; this one: {kind!r})")
     return Article(
         source=source,
         source_name=Path(source).name,
         format=fmt,
-        slug=make_slug(title, Path(source).stem, digest=hashlib.sha256(data).hexdigest()),
+        slug=make_slug(
+            title,
+            Path(source).stem,
+            digest=hashlib.sha256(data).hexdigest(),
+            distinct=mixed_scripts(title),
+        ),  # fmt: skip
         title=title,
         standfirst=standfirst,
         author=_meta_str(meta, "author", "authors", "creator"),
         date=date,
         language=lang,
-        tags=tuple(single_line(str(t)) for t in tags if str(t).strip())[:20],
-        canonical_url=_meta_str(meta, "canonical_url", "url"),
+        tags=tuple(
+            single_line(_meta_str({"t": t}, "t")) for t in tags[:20] if _meta_str({"t": t}, "t")
+        ),
+        canonical_url=safe_link(url),
         blocks=blocks,
         text=text,
         content_hash=hashlib.sha256(data).hexdigest(),

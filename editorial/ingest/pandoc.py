@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import resource
 import subprocess
 import tempfile
@@ -23,6 +24,7 @@ from typing import Any
 
 from editorial.config import Limits
 from editorial.errors import IngestError, InvalidContainer, StageTimeout, TooLarge
+from editorial.names import printable
 
 # Reader names; smart punctuation off so quotation marks stay as written.
 _MD = "commonmark_x-smart-raw_html-raw_attribute-yaml_metadata_block+implicit_figures"
@@ -55,6 +57,9 @@ def command(fmt: str, limits: Limits) -> list[str]:
     ]  # fmt: skip
 
 
+_STACK_LINE = re.compile(r"^CallStack \(from|HasCallStack|, called at |^error, called at")
+
+
 def to_ast(data: bytes, fmt: str, limits: Limits) -> dict[str, Any]:
     """The pandoc JSON AST of `data` read as `fmt` (a key of READERS)."""
     with tempfile.TemporaryDirectory(prefix="editorial-pandoc-") as scratch:
@@ -81,8 +86,10 @@ def to_ast(data: bytes, fmt: str, limits: Limits) -> dict[str, Any]:
             proc.communicate()
             raise
     if proc.returncode != 0:
-        err = stderr.decode("utf-8", "replace").strip().splitlines()
-        msg = err[-1] if err else f"exit status {proc.returncode}"
+        err = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
+        # The message, not the Haskell call stack pandoc prints after it.
+        err = [line for line in err if line and not _STACK_LINE.search(line)]
+        msg = printable(err[-1]) if err else f"exit status {proc.returncode}"
         if (
             proc.returncode == EXIT_HEAP_EXHAUSTED
             or "eap exhausted" in msg

@@ -24,6 +24,7 @@ from editorial.errors import RenderError
 from editorial.model import Article, Extraction, RenderedFile
 from editorial.render import pdf_tags, weasyprint_fix
 from editorial.render.fetcher import SafeFetcher
+from editorial.render.fonts import font_configuration
 from editorial.render.pdf_context import ReportContext, build_context
 from editorial.render.templating import render
 
@@ -53,7 +54,7 @@ class Styles:
 
 @lru_cache(maxsize=2)
 def _styles(path: Path, mtime_ns: int) -> Styles:
-    fonts = FontConfiguration()
+    fonts = font_configuration()
     css = CSS(
         filename=str(path),
         base_url=TEMPLATES_DIR.as_uri() + "/",

@@ -249,7 +249,8 @@ def speaker_role(name: str, article: Article) -> str:
     if not name or len(name) < 3:
         return ""
     for pattern in _ROLE_PATTERNS.get(article.language, _ROLE_PATTERNS["en"]):
-        regex = re.compile(pattern.format(name=re.escape(name)))
+        # A role is at most ROLE_MAX_WORDS words: a bounded span keeps each try linear.
+        regex = re.compile(pattern.format(name=re.escape(name)).replace("]*?", "]{0,600}?"))
         for match in regex.finditer(article.text):
             role = " ".join(match["role"].split()).rstrip(",")
             if 1 <= len(role.split()) <= ROLE_MAX_WORDS:

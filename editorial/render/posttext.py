@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import regex
 
 from editorial.model import Article, Block, EntitySummary, Language
+from editorial.urls import safe_link
 
 ELLIPSIS = "…"
 
@@ -223,8 +224,9 @@ def published_url(base_url: str, slug: str, name: str = "") -> str:
 
 
 def article_link(article: Article, base_url: str) -> str:
-    """canonical_url if the article has one, else `<base_url>/<slug>/`, else ""."""
-    return article.canonical_url or published_url(base_url, article.slug)
+    """canonical_url if the article has one, else `<base_url>/<slug>/`, else "": only ever an
+    http(s) URL (`editorial.urls.safe_link`, checked again here for every renderer)."""
+    return safe_link(article.canonical_url) or safe_link(published_url(base_url, article.slug))
 
 
 # ---------------------------------------------------------------- article material

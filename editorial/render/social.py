@@ -359,6 +359,18 @@ def social_json(posts: dict[str, list[Post]]) -> bytes:
 CSV_COLUMNS = ("platform", "text", "link", "image_path", "alt_text", "thread_position", "hashtags")
 
 
+# A spreadsheet reads a cell starting with one of these (after any spaces) as a formula:
+# `=HYPERLINK(...)`, `@SUM(...)`, `+cmd|...`, also in their full-width forms; tab, CR and LF
+# start one too in some of them.
+_FORMULA_START = regex.compile(r"^[\t\r\n]|^[ \u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20\u2212]")
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell no spreadsheet runs: a value that could start a formula gets a leading `'`
+    (OWASP's advice; the quote shows, the formula does not run)."""
+    return f"'{value}" if _FORMULA_START.match(value) else value
+
+
 def social_csv(posts: dict[str, list[Post]]) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
@@ -367,17 +379,9 @@ def social_csv(posts: dict[str, list[Post]]) -> bytes:
         thread_posts = posts[name]
         for i, post in enumerate(thread_posts, 1):
             position = f"{i}/{len(thread_posts)}" if len(thread_posts) > 1 else ""
-            writer.writerow(
-                (
-                    name,
-                    post.text,
-                    post.link,
-                    post.card,
-                    post.alt,
-                    position,
-                    " ".join(f"#{t}" for t in post.hashtags),
-                )
-            )
+            row = (name, post.text, post.link, post.card, post.alt, position,
+                   " ".join(f"#{t}" for t in post.hashtags))  # fmt: skip
+            writer.writerow(tuple(map(csv_cell, row)))
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet tools read UTF-8
 
 

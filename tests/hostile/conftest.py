@@ -20,6 +20,7 @@ import io
 import multiprocessing
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -369,11 +370,11 @@ def hostile_batch(goods: Goods, listener: Listener, tmp_path_factory: pytest.Tem
     base = tmp_path_factory.mktemp("hostile")
     src, out, scratch = base / "src", base / "out", base / "scratch"
     cases = [c for c in FILE_CASES if c not in SLOW_CASES]
-    names = {c: build(c, scratch / c, port=listener.port).name for c in cases}
+    names = {c: build(c, scratch / c, port=listener.port).relative_to(scratch / c) for c in cases}
     paths: dict[str, Path] = {}
     for c in cases:
-        (src / c).mkdir(parents=True)
         paths[c] = src / c / names[c]
+        paths[c].parent.mkdir(parents=True)
     # Earlier good versions, for the cases that must fail (their output must survive).
     failing = [c for c in cases if "ok" not in FILE_CASES[c][1].split("|")]
     for c in failing:
@@ -400,8 +401,7 @@ def hostile_batch(goods: Goods, listener: Listener, tmp_path_factory: pytest.Tem
     order = [str(good_paths[0]), *(str(paths[c]) for c in cases), str(good_paths[1])]
     jobs = [stages.Job(source=x) for x in order]
     for c in cases:
-        for p in (src / c).iterdir():
-            p.unlink()
+        shutil.rmtree(src / c)
         build(c, src / c, port=listener.port)
     before = {c: sha(paths[c]) for c in cases if paths[c].is_file() and not paths[c].is_symlink()}
     started = time.monotonic()

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import base64
 import io
+import json
+import os
 import struct
 import zipfile
 import zlib
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 MARKER = "TOPSECRET-42"
@@ -134,6 +137,79 @@ Builder = Callable[[Path], Path]
 
 # id -> (builder, expected code or "ok"); a builder that needs the listener's port writes
 # PORT and the test substitutes it (see `with_port`).
+# ---------------------------------------------------------------- second round (issue 17)
+# Variants of each class the second adversarial pass found; `R<class>-<what>`.
+
+NON_UTF8_NAMES = (b"bad-\xff\xfe-name.md", b"caf\xe9-latin1.txt", b"half-\xc3-seq.md")
+SHOWN_NAMES = ("[bold]spoof.md", "\x1b]0;pwned\x07\x1b[2Jclear.md",
+               "\u202egnp.exe\u200b\rline.md")  # fmt: skip
+BAD_URLS = ("javascript:alert(1)", " JaVaScRiPt:alert(document.domain)", "file:///etc/passwd",
+            "data:text/html,<script>alert(1)</script>", "java\tscript:alert(1)", "//evil.example/x",
+            "vbscript:msgbox(1)", "https:evil.example", "http://user:pass@evil.example/")  # fmt: skip
+FORMULAS = ("=HYPERLINK(\"http://evil.example\",\"x\")", "@SUM(1+1)*cmd|' /C calc'!A0",
+            "+1+cmd|' /C calc'!A0", "-2+3", "\uff1dSUM(A1)", "  =1+1")  # fmt: skip
+
+
+def _fs_name(folder: Path, raw: bytes, text: str) -> Path:
+    plant(folder)
+    p = folder / os.fsdecode(raw)
+    p.write_text(text, "utf-8")
+    return p
+
+
+def _nested(folder: Path, name: str, body: str) -> Path:
+    (folder / name).parent.mkdir(parents=True, exist_ok=True)
+    return _md(folder, name, body)
+
+
+def _fifo(folder: Path, name: str) -> Path:
+    plant(folder)
+    os.mkfifo(folder / name)
+    return folder / name
+
+
+def _link(folder: Path, name: str, target: str) -> Path:
+    plant(folder)
+    (folder / name).symlink_to(target)
+    return folder / name
+
+
+def _sparse(folder: Path, name: str, size: int) -> Path:
+    plant(folder)
+    with open(folder / name, "wb") as f:
+        f.truncate(size)
+    return folder / name
+
+
+def _front(url: str, canonical: str) -> str:
+    return (f"---\ntitle: Link test\nurl: {json.dumps(url)}\ncanonical_url: {json.dumps(canonical)}\n"
+            f"---\n\n{BODY}\n\n{BODY}\n")  # fmt: skip
+
+
+ROUND_2: dict[str, tuple[Builder, str]] = {
+    **{f"R1-name-{i}": (partial(_fs_name, raw=raw, text=f"# Named {i}\n\n{BODY}\n"), "ok")
+       for i, raw in enumerate(NON_UTF8_NAMES)},
+    "R1-name-fails": (lambda d: _fs_name(d, b"bad-\xff-empty.md", ""), "empty"),
+    **{f"R6-name-{i}": (partial(_md_article, name=name, inner="shown"), "ok")
+       for i, name in enumerate(SHOWN_NAMES)},
+    "R6-markup-ok": (partial(_nested, name="markup[/]name.md", body=f"# Markup\n\n{BODY}\n"), "ok"),
+    "R6-markup-fails": (partial(_nested, name="[red]x[/]/[/]\x1b[2J\u202eempty.md", body=""), "empty"),
+    **{f"R3-url-{i}": (partial(_md, name="link.md", body=_front(BAD_URLS[i], BAD_URLS[-1 - i])), "ok")
+       for i in range(4)},
+    "R4-formulas": (lambda d: _md(d, "formula.md", "---\ntitle: \"=HYPERLINK(\\\"http://evil.example\\\")\"\n"
+                                  "tags: ['=cmd', '@x']\n---\n\n" + "\n\n".join(
+                                      f'{f} "We will publish {n}," said Anne Leroy.' for n, f in enumerate(FORMULAS))
+                                  + "\n\n" + BODY), "ok"),  # fmt: skip
+    "R5-fifo": (lambda d: _fifo(d, "pipe.md"), "unsafe_source"),
+    "R5-devzero": (lambda d: _link(d, "zero.md", "/dev/zero"), "unsafe_source"),
+    "R5-dirlink": (lambda d: _link(d, "folder.md", "/etc"), "unsafe_source"),
+    "R5-sparse": (lambda d: _sparse(d, "sparse.md", 128 * 1024**2), "too_large"),  # 8 GiB: test_c5_*
+    "R11-tags-int": (lambda d: _md(d, "tags.md", f"---\ntitle: Tags\ntags: 12\nkeywords: x\n---\n\n{BODY}\n"), "ok"),
+    "R11-tags-map": (lambda d: _md(d, "tagmap.md", f"---\ntitle: Tags\ntags: {{a: 1}}\nauthor: [1, 2]\n---\n\n{BODY}\n"), "ok"),
+    "R11-bigint": (lambda d: _md(d, "bigint.md", f"---\ntitle: {'9' * 5000}\n---\n\n{BODY}\n"), "ingest_failed"),
+    "R11-bigdate": (lambda d: _md(d, "bigdate.md", f"---\ntitle: Date\ndate: 0000-01-01\n---\n\n{BODY}\n"), "ingest_failed"),
+}
+
 FILE_CASES: dict[str, tuple[Builder, str]] = {
     "H1": (lambda d: _md_article(d, "..%2F..%2Foutputs%2Findex.md", "x"), "ok"),
     "H2": (lambda d: (_md(d, "other.md", f"# Other\n\n{MARKER} other\n"),
@@ -205,6 +281,7 @@ FILE_CASES: dict[str, tuple[Builder, str]] = {
     "H47": (lambda d: _md(d, "zw.txt", "Zero\u200bwidth\u202e title\n\nBarack\u200bObama met An\u200dgela Mer\u200ckel "
                           "in Berlin. " + BODY), "ok"),  # fmt: skip
     "bad-method": (lambda d: _bytes(d, "method.docx", _zip_bad_method()), "invalid_container"),
+    **ROUND_2,
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from editorial.ingest import SUPPORTED
+from editorial.names import printable
 from editorial.store import RUN_REPORT
 
 from .conftest import (
@@ -36,7 +37,7 @@ def test_file_case(hostile_batch: HostileBatch, case: str) -> None:
     assert got in want, f"{case}: expected {want}, got {got}: {result.error}"
     if result.error:
         # a stable code and one line naming the file
-        assert path.name in result.error.message and "\n" not in result.error.message
+        assert printable(path.name) in result.error.message and "\n" not in result.error.message
         # earlier good output for that article is intact
         if path.suffix not in SUPPORTED:
             return  # no earlier version can exist under this name
@@ -75,7 +76,7 @@ def test_run_report_has_a_code_and_message_per_failure(hostile_batch: HostileBat
 
     report = json.loads((hostile_batch.out / RUN_REPORT).read_text("utf-8"))
     failed = [a for a in report["articles"] if a["status"] == "failed"]
-    assert failed and all(a["error"]["code"] and Path(a["source"]).name in a["error"]["message"]
+    assert failed and all(a["error"]["code"] and printable(Path(a["source"]).name) in a["error"]["message"]
                           for a in failed)  # fmt: skip
 
 
