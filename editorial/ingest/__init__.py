@@ -23,7 +23,7 @@ from editorial.errors import (
     UnsupportedFormat,
 )
 from editorial.ingest import language as lang_detect
-from editorial.ingest import pandoc, pandoc_ast, plaintext
+from editorial.ingest import pandoc, pandoc_ast, plaintext, webpage
 from editorial.ingest.container import check_container
 from editorial.ingest.dates import parse_date
 from editorial.ingest.decode import decode, single_line
@@ -121,6 +121,8 @@ def ingest_bytes(
                 meta, text = front_matter(text)
             if fmt == "txt":
                 parsed = plaintext.parse(text)
+            elif fmt == "html" and webpage.looks_like_page(text):
+                parsed = _read_page(text, limits)
             else:
                 ast = pandoc.to_ast(text.encode("utf-8"), fmt, limits)
                 parsed = pandoc_ast.parse(ast, max_nesting=limits.max_nesting)
@@ -135,6 +137,19 @@ def ingest_bytes(
     parsed = _cap_tokens(parsed, limits.max_token_chars, warnings)
     return assemble(parsed, meta, data=data, fmt=fmt, source=source, base_dir=base_dir,
                     language=language, warnings=warnings)  # fmt: skip
+
+
+def _read_page(text: str, limits: Limits) -> Parsed:
+    """A saved web page: the article without the page around it. A page the web reader finds
+    nothing in (no article-like text) is read whole by pandoc, with a warning."""
+    parsed = webpage.parse(text, max_nesting=limits.max_nesting)
+    if any(d.text.strip() for d in parsed.drafts if d.kind != "image"):
+        return parsed
+    whole = pandoc_ast.parse(pandoc.to_ast(text.encode("utf-8"), "html", limits),
+                             max_nesting=limits.max_nesting)  # fmt: skip
+    warning = "no article found in the page: the whole page was read"
+    return Parsed(whole.drafts, {**whole.meta, **parsed.meta},
+                  (*parsed.warnings, *whole.warnings, warning))  # fmt: skip
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -267,6 +282,7 @@ def assemble(
     body = [d for d in drafts]
     if (
         not standfirst
+        and meta.get("standfirst_from_body") != "no"
         and body
         and body[0].kind == "paragraph"
         and (len(body[0].text.split()) <= STANDFIRST_MAX_WORDS)

@@ -1,0 +1,503 @@
+"""A saved web page -> the article's drafts and metadata, without the page around it.
+
+Boilerplate removal is trafilatura's (`bare_extraction` on the decoded text: it parses with
+lxml and never fetches; `trafilatura.fetch_url` and friends are never imported here). Its XML
+body (`p`, `head`, `list/item`, `quote`, `graphic`, `table`, `hi`, `ref`) becomes drafts; the
+inline HTML built here is escaped text plus em/strong/a tags, and `assemble` passes it through
+nh3 like every reader's. Images are never fetched: a figure whose file is not beside the page
+(a browser's "Save page, complete" folder) is dropped, counted in one warning.
+
+Metadata comes from the page's own `<head>`: JSON-LD (NewsArticle & co.), Open Graph,
+`<meta>`, `<link rel=canonical>`, `<time datetime>`, with trafilatura's metadata as the fallback.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from editorial.ingest.decode import clean_inline, single_line
+from editorial.ingest.draft import Draft, Parsed
+from editorial.ingest.sanitize import safe_href
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+logging.getLogger("courlan").setLevel(logging.CRITICAL)
+
+# Signs of a page made for a browser (navigation, forms, share widgets, social metadata)
+# rather than an HTML fragment or a bare document holding just an article.
+_PAGE = re.compile(
+    r"<(?:nav|header|footer|aside|form|iframe|noscript|button)\b"
+    r"|<meta\s[^>]*(?:property|name)\s*=\s*[\"']?(?:og:|twitter:|article:)"
+    r"|<script\s[^>]*application/ld\+json",
+    re.I,
+)
+_DOCUMENT = re.compile(r"<(?:html|body)\b", re.I)
+_ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle",
+                  "analysisnewsarticle", "opinionnewsarticle", "reviewnewsarticle",
+                  "backgroundnewsarticle", "techarticle", "scholarlyarticle", "report",
+                  "liveblogposting", "socialmediaposting", "posting"}  # fmt: skip
+_INDEX_TYPES = {"collectionpage", "searchresultspage", "itemlist", "profilepage"}
+_INDEX_URL = re.compile(r"[?&](?:q|s|query|search)=|/(?:search|tag|tags|category|topics?)/", re.I)
+_HEADING = re.compile(r"h([1-6])")
+_MAX_META = 1000
+EXTRACT_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_formatting": True,
+    "include_links": True,
+    "with_metadata": True,
+}
+
+
+def looks_like_page(text: str) -> bool:
+    """A whole document with the furniture of a web page (read with this module), as opposed
+    to a fragment or a bare document (read by pandoc as before)."""
+    head = text[:200_000]
+    return bool(_DOCUMENT.search(head) and _PAGE.search(head))
+
+
+def parse(text: str, *, max_nesting: int = 64) -> Parsed:
+    """Drafts, metadata and warnings of a saved page. Empty drafts when nothing was found."""
+    from trafilatura import bare_extraction
+    from trafilatura.utils import load_html
+
+    tree = load_html(text)
+    if tree is None:
+        return Parsed((), {}, ("the page could not be parsed as HTML",))
+    meta = page_metadata(tree)
+    _drop_hidden(tree)
+    page_chars = _visible_chars(tree)
+    doc = bare_extraction(tree, **EXTRACT_OPTIONS)
+    warnings: list[str] = []
+    drafts: list[Draft] = []
+    if doc is not None and doc.body is not None:
+        drafts, remote = _drafts(doc.body, max_nesting)
+        drafts = tidy(drafts, meta)
+        if remote:
+            warnings.append(f"{remote} image(s) on the page not kept: their files are not "
+                            "beside the page (images are never fetched)")  # fmt: skip
+        for key, attr in (("title", "title"), ("author", "author"), ("date", "date"),
+                          ("site", "sitename"), ("image", "image"),
+                          ("canonical_url", "url"), ("description", "description")):  # fmt: skip
+            value = getattr(doc, attr, None)
+            if value and not meta.get(key):
+                meta[key] = single_line(str(value))[:_MAX_META]
+    _standfirst(meta, drafts)
+    body_chars = sum(len(d.text) for d in drafts)
+    meta_out = {k: v for k, v in meta.items() if not k.startswith("_")}
+    warnings += page_warnings(meta, drafts, body_chars, page_chars)
+    return Parsed(tuple(drafts), meta_out, tuple(warnings))
+
+
+# -- body ---------------------------------------------------------------------------------
+
+
+def _drafts(body: Any, max_nesting: int) -> tuple[list[Draft], int]:
+    out: list[Draft] = []
+    remote = 0
+    for el in body:
+        remote += _block(el, out, quote=False, depth=0, max_nesting=max_nesting)
+    return _dedupe(out), remote
+
+
+def _block(el: Any, out: list[Draft], *, quote: bool, depth: int, max_nesting: int) -> int:
+    """Append the drafts of one body element; returns the number of remote images dropped."""
+    if depth > max_nesting:
+        return 0
+    tag = el.tag if isinstance(el.tag, str) else ""
+    remote = 0
+    if tag == "p" or tag == "code":
+        text, h = inline(el)
+        if text:
+            out.append(Draft("blockquote" if quote else "paragraph", text, h))
+    elif tag == "head":
+        text, h = inline(el)
+        m = _HEADING.fullmatch(el.get("rend", ""))
+        if text:
+            out.append(Draft("heading", text, h, level=int(m.group(1)) if m else 2))
+    elif tag == "list":
+        for item in el:
+            if not isinstance(item.tag, str):
+                continue
+            if item.tag == "item":
+                nested = [c for c in item if c.tag == "list"]
+                for c in nested:
+                    item.remove(c)
+                text, h = inline(item)
+                if text:
+                    out.append(Draft("list_item", text, h))
+                for c in nested:
+                    remote += _block(c, out, quote=quote, depth=depth + 1, max_nesting=max_nesting)
+            elif item.tag == "head":
+                text, h = inline(item)
+                if text:
+                    out.append(Draft("paragraph", text, f"<strong>{h}</strong>"))
+    elif tag == "quote":
+        if any(isinstance(c.tag, str) and c.tag in ("p", "list", "quote", "head") for c in el):
+            lead = (el.text or "").strip()
+            if lead:
+                t = clean_inline(" ".join(lead.split()))
+                out.append(Draft("blockquote", t, html.escape(t, quote=False)))
+            for c in el:
+                remote += _block(c, out, quote=True, depth=depth + 1, max_nesting=max_nesting)
+        else:
+            text, h = inline(el)
+            if text:
+                out.append(Draft("blockquote", text, h))
+    elif tag == "graphic":
+        src = (el.get("src") or "").strip()
+        caption = single_line(clean_inline(el.get("title") or el.get("alt") or ""))
+        if _local(src):
+            out.append(Draft("image", caption, src=src))
+        else:
+            remote += 1
+    elif tag == "table":
+        for row in el.iter("row"):
+            cells = [inline(c)[0] for c in row if c.tag == "cell"]
+            line = " | ".join(c for c in cells if c)
+            if line:
+                out.append(Draft("paragraph", line))
+    elif tag in ("div", "section", "body"):
+        for c in el:
+            remote += _block(c, out, quote=quote, depth=depth + 1, max_nesting=max_nesting)
+    return remote
+
+
+def _local(src: str) -> bool:
+    return bool(src) and ":" not in src.split("/")[0] and not src.startswith(("/", "\\"))
+
+
+def inline(el: Any) -> tuple[str, str]:
+    """(plain text, inline HTML) of an element of trafilatura's XML."""
+    text: list[str] = []
+    out: list[str] = []
+    _inline(el, text, out, top=True)
+    return _squash("".join(text)), _squash("".join(out))
+
+
+_WRAP = {"#b": "strong", "#i": "em", "#u": "u", "#t": "code", "#sup": "sup", "#sub": "sub"}
+
+
+def _inline(el: Any, text: list[str], out: list[str], *, top: bool = False) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    open_, close = "", ""
+    if not top:
+        if tag == "hi":
+            name = _WRAP.get(el.get("rend", ""), "")
+            open_, close = (f"<{name}>", f"</{name}>") if name else ("", "")
+        elif tag == "ref":
+            href = safe_href(el.get("target") or "")
+            if href:
+                open_, close = f'<a href="{html.escape(href)}">', "</a>"
+        elif tag == "lb":
+            text.append(" ")
+            out.append(" ")
+        elif tag == "graphic":
+            tag = "skip"
+    if tag != "skip":
+        if el.text and tag != "lb":
+            t = clean_inline(el.text)
+            text.append(t)
+            out.append(open_ + html.escape(t, quote=False))
+        elif open_:
+            out.append(open_)
+        for child in el:
+            if not isinstance(child.tag, str) or child.tag in ("list", "table", "quote"):
+                continue
+            _inline(child, text, out)
+        if close:
+            out.append(close)
+    if not top and el.tail:
+        t = clean_inline(el.tail)
+        text.append(t)
+        out.append(html.escape(t, quote=False))
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _dedupe(drafts: list[Draft]) -> list[Draft]:
+    """Drop a block repeated right after itself (pull quotes, captions read twice)."""
+    out: list[Draft] = []
+    for d in drafts:
+        if out and d.text == out[-1].text and d.kind == out[-1].kind:
+            continue
+        out.append(d)
+    return out
+
+
+def _standfirst(meta: dict[str, str], drafts: list[Draft]) -> None:
+    """The page's description is the standfirst unless it only repeats the body's opening
+    (then the article has none, and its first paragraph stays in the body)."""
+    meta["standfirst_from_body"] = "no"
+    description = meta.pop("description", "")
+    first = next((d.text for d in drafts if d.kind == "paragraph"), "")
+    if not description or len(description.split()) < 4:
+        return
+    a, b = _words(description.rstrip(".… ")), _words(first)
+    if a and b and (b[: len(a)] == a or a[: len(b)] == b):
+        return
+    meta["standfirst"] = description
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+_HIDDEN_CLASSES = {"hidden", "hide", "d-none", "visually-hidden", "visuallyhidden", "sr-only",
+                   "screen-reader-text", "print-only", "is-hidden", "u-hidden"}  # fmt: skip
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_URL_ONLY = re.compile(r"\A\S+://\S+\Z")
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _drop_hidden(tree: HtmlElement) -> None:
+    """Remove what a reader never sees: `hidden`, `aria-hidden`, `display:none`, print-only and
+    screen-reader-only text, templates."""
+    doomed = []
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag == "template" or el.get("hidden") is not None or el.get("aria-hidden") == "true":
+            doomed.append(el)
+            continue
+        style = el.get("style")
+        if style and _HIDDEN_STYLE.search(style):
+            doomed.append(el)
+            continue
+        cls = el.get("class")
+        if cls and _HIDDEN_CLASSES & set(cls.lower().split()):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is not None and el.tag not in ("html", "body"):
+            tail = el.tail
+            parent.remove(el)
+            if tail and tail.strip():
+                prev = parent[-1] if len(parent) else None
+                # keep the text that followed the element
+                if prev is not None:
+                    prev.tail = (prev.tail or "") + tail
+                else:
+                    parent.text = (parent.text or "") + tail
+
+
+def _link_share(d: Draft) -> float:
+    if not d.text or "<a " not in d.html:
+        return 0.0
+    linked = sum(len(_TAG.sub("", m.group(1)).strip()) for m in _LINK.finditer(d.html))
+    return linked / max(1, len(d.text))
+
+
+def tidy(drafts: list[Draft], meta: dict[str, str]) -> list[Draft]:
+    """Drop what the extraction kept of the page's furniture, by kind of block: bare URLs,
+    blocks that are (nearly) all link (related stories, "see more"), the short labels beside
+    them ("Don't miss", "You may also like"), headings with nothing under them, and the short
+    lines trailing after the article's last paragraph."""
+    keep: list[Draft | None] = []
+    for d in drafts:
+        if d.kind in ("paragraph", "list_item", "heading") and (
+            _URL_ONLY.match(d.text) or _link_share(d) >= 0.8
+        ):
+            keep.append(None)
+        else:
+            keep.append(d)
+    # Short labels next to dropped link blocks.
+    for i, d in enumerate(keep):
+        if d is None or d.kind == "image" or len(d.text.split()) > 5:
+            continue
+        near = [keep[j] for j in (i - 1, i + 1) if 0 <= j < len(keep)]
+        if any(x is None for x in near) and (i + 1 >= len(keep) or keep[i + 1] is None):
+            keep[i] = None
+    out = [d for d in keep if d is not None]
+    # Headings directly followed by a heading of the same or a higher rank, or by nothing.
+    i = 0
+    result: list[Draft] = []
+    for i, d in enumerate(out):
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        if d.kind == "heading" and (nxt is None or nxt.kind == "heading" and nxt.level <= d.level):
+            continue
+        result.append(d)
+    # Short lines after the last paragraph of some length.
+    while result and result[-1].kind != "image" and (
+        result[-1].kind == "heading" or len(result[-1].text.split()) < 6
+    ):
+        result.pop()
+    # Leading headings before any paragraph: the title or the dek again.
+    title = _words(meta.get("title", ""))
+    description = _words(meta.get("description", ""))
+    while result and result[0].kind == "heading":
+        words = _words(result[0].text)
+        if words in (title, description) or not meta.get("description"):
+            if words not in (title, description) and not meta.get("description"):
+                meta["description"] = result[0].text
+            result.pop(0)
+        else:
+            break
+    return result
+
+
+# -- metadata -----------------------------------------------------------------------------
+
+
+def page_metadata(tree: HtmlElement) -> dict[str, str]:
+    """What the page says about its article: JSON-LD first, then Open Graph, then `<meta>`.
+    Keys starting with `_` are for warnings only."""
+    meta: dict[str, str] = {}
+    props: dict[str, str] = {}
+    for m in tree.iterfind(".//meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().lower()
+        value = m.get("content")
+        if key and value and key not in props:
+            props[key] = single_line(clean_inline(value))[:_MAX_META]
+    ld = _json_ld(tree)
+    article = next((x for x in ld if _types(x) & _ARTICLE_TYPES), {})
+    meta["_types"] = " ".join(sorted({t for x in ld for t in _types(x)}))
+
+    def first(*values: Any) -> str:
+        for v in values:
+            s = _ld_text(v)
+            if s:
+                return single_line(clean_inline(s))[:_MAX_META]
+        return ""
+
+    meta["title"] = first(article.get("headline"), props.get("og:title"),
+                          props.get("twitter:title"), _element_text(tree, ".//h1"))  # fmt: skip
+    meta["author"] = first(article.get("author"), props.get("author"),
+                           props.get("article:author"), props.get("parsely-author"),
+                           props.get("sailthru.author"), props.get("dc.creator"))  # fmt: skip
+    meta["date"] = first(article.get("datePublished"), props.get("article:published_time"),
+                         props.get("date"), props.get("dc.date"), props.get("pubdate"),
+                         _time(tree), article.get("dateModified"))  # fmt: skip
+    publisher = article.get("publisher")
+    meta["site"] = first(props.get("og:site_name"),
+                         publisher.get("name") if isinstance(publisher, dict) else publisher,
+                         props.get("application-name"))  # fmt: skip
+    meta["description"] = first(props.get("og:description"), props.get("description"),
+                                props.get("twitter:description"), article.get("description"))  # fmt: skip
+    image = article.get("image")
+    if isinstance(image, list):
+        image = image[0] if image else None
+    image_url = image.get("url") if isinstance(image, dict) else image
+    meta["image"] = safe_href(first(props.get("og:image"), props.get("og:image:url"),
+                                    props.get("twitter:image"), image_url))  # fmt: skip
+    meta["image_alt"] = first(props.get("og:image:alt"), props.get("twitter:image:alt"),
+                              image.get("caption") if isinstance(image, dict) else None)  # fmt: skip
+    canonical = next((link.get("href") for link in tree.iterfind(".//link")
+                      if "canonical" in (link.get("rel") or "").lower().split()), None)  # fmt: skip
+    meta["canonical_url"] = safe_href(first(canonical, props.get("og:url"), article.get("url")))
+    meta["_og_type"] = props.get("og:type", "").lower()
+    meta["_articles"] = str(len(tree.xpath("//article")))
+    return {k: v for k, v in meta.items() if v}
+
+
+def _json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[contains(@type, "ld+json")]')[:20]:
+        raw = (script.text or "").strip()
+        if not raw or len(raw) > 500_000:
+            continue
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack and len(found) < 50:
+            x = stack.pop()
+            if isinstance(x, list):
+                stack.extend(reversed(x[:50]))
+            elif isinstance(x, dict):
+                found.append(x)
+                graph = x.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(reversed(graph[:50]))
+    return found
+
+
+def _types(x: dict[str, Any]) -> set[str]:
+    t = x.get("@type")
+    values = t if isinstance(t, list) else [t]
+    return {v.lower() for v in values if isinstance(v, str)}
+
+
+def _ld_text(v: Any) -> str:
+    if isinstance(v, str):
+        return v.strip()
+    if isinstance(v, dict):
+        return _ld_text(v.get("name"))
+    if isinstance(v, list):
+        names = [_ld_text(x) for x in v[:10]]
+        return ", ".join(n for n in names if n)
+    return ""
+
+
+def _element_text(tree: HtmlElement, path: str) -> str:
+    el = tree.find(path)
+    return " ".join(el.text_content().split()) if el is not None else ""
+
+
+def _time(tree: HtmlElement) -> str:
+    for t in tree.iterfind(".//time"):
+        if t.get("datetime"):
+            return str(t.get("datetime"))
+    return ""
+
+
+def _visible_chars(tree: HtmlElement) -> int:
+    body = tree.find(".//body")
+    if body is None:
+        return 0
+    total = 0
+    for node in _texts(body):
+        total += len(node.strip())
+    return total
+
+
+def _texts(el: Any) -> Iterator[str]:
+    for node in el.iter():
+        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript", "template"):
+            if node.tail:
+                yield node.tail
+            continue
+        if node.text:
+            yield node.text
+        if node.tail:
+            yield node.tail
+
+
+# -- warnings -----------------------------------------------------------------------------
+
+
+def page_warnings(
+    meta: dict[str, str], drafts: list[Draft], body_chars: int, page_chars: int
+) -> list[str]:
+    warnings: list[str] = []
+    types = set(meta.get("_types", "").split())
+    articles = int(meta.get("_articles", "0") or 0)
+    url = meta.get("canonical_url", "")
+    if (
+        types & _INDEX_TYPES and not types & _ARTICLE_TYPES
+        or articles >= 5
+        or _INDEX_URL.search(url)
+        or (meta.get("_og_type") == "website" and not types & _ARTICLE_TYPES and articles >= 3)
+    ):
+        warnings.append("the page looks like an index or search page, not an article")
+    if page_chars > 3000 and body_chars < 0.15 * page_chars and body_chars < 1500:
+        warnings.append(f"the body ({body_chars:,} characters) is much shorter than the page's "
+                        f"text ({page_chars:,}): the article may have been missed")  # fmt: skip
+    return warnings
+
+
+def _etree_text(el: Any) -> str:
+    return str(etree.tostring(el, method="text", encoding="unicode"))
