@@ -106,8 +106,13 @@ def run(folder: Path = PAGES, *, show: int = 0) -> dict[str, Any]:
             key=lambda k: score.page_counts(gold[k]["articleBody"], pred_ours[k]["articleBody"])[0],
         )
         result["worst"] = [
-            (k, [round(x, 3) for x in score.page_counts(gold[k]["articleBody"],
-                                                         pred_ours[k]["articleBody"])])  # fmt: skip
+            (
+                k,
+                [
+                    round(x, 3)
+                    for x in score.page_counts(gold[k]["articleBody"], pred_ours[k]["articleBody"])
+                ],
+            )  # fmt: skip
             for k in worst[:show]
         ]
     return result

@@ -20,7 +20,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from editorial.ingest.decode import clean_inline, single_line
@@ -54,7 +53,7 @@ EXTRACT_OPTIONS: dict[str, Any] = {
     "include_images": False,
     "include_formatting": True,
     "include_links": True,
-    "with_metadata": True,
+    "with_metadata": False,  # the page's own metadata is read here; trafilatura's only if needed
 }
 
 
@@ -74,23 +73,20 @@ def parse(text: str, *, max_nesting: int = 64) -> Parsed:
     if tree is None:
         return Parsed((), {}, ("the page could not be parsed as HTML",))
     meta = page_metadata(tree)
+    if not (meta.get("title") and meta.get("date")):
+        _fallback_metadata(tree, meta)
     _drop_hidden(tree)
     page_chars = _visible_chars(tree)
     doc = bare_extraction(tree, **EXTRACT_OPTIONS)
     warnings: list[str] = []
     drafts: list[Draft] = []
-    if doc is not None and doc.body is not None:
-        drafts, remote = _drafts(doc.body, max_nesting)
+    body = getattr(doc, "body", None)
+    if body is not None:
+        drafts, remote = _drafts(body, max_nesting)
         drafts = tidy(drafts, meta)
         if remote:
             warnings.append(f"{remote} image(s) on the page not kept: their files are not "
                             "beside the page (images are never fetched)")  # fmt: skip
-        for key, attr in (("title", "title"), ("author", "author"), ("date", "date"),
-                          ("site", "sitename"), ("image", "image"),
-                          ("canonical_url", "url"), ("description", "description")):  # fmt: skip
-            value = getattr(doc, attr, None)
-            if value and not meta.get(key):
-                meta[key] = single_line(str(value))[:_MAX_META]
     _standfirst(meta, drafts)
     body_chars = sum(len(d.text) for d in drafts)
     meta_out = {k: v for k, v in meta.items() if not k.startswith("_")}
@@ -314,8 +310,8 @@ def tidy(drafts: list[Draft], meta: dict[str, str]) -> list[Draft]:
         else:
             keep.append(d)
     # Short labels next to dropped link blocks.
-    for i, d in enumerate(keep):
-        if d is None or d.kind == "image" or len(d.text.split()) > 5:
+    for i, k in enumerate(keep):
+        if k is None or k.kind == "image" or len(k.text.split()) > 5:
             continue
         near = [keep[j] for j in (i - 1, i + 1) if 0 <= j < len(keep)]
         if any(x is None for x in near) and (i + 1 >= len(keep) or keep[i + 1] is None):
@@ -330,8 +326,10 @@ def tidy(drafts: list[Draft], meta: dict[str, str]) -> list[Draft]:
             continue
         result.append(d)
     # Short lines after the last paragraph of some length.
-    while result and result[-1].kind != "image" and (
-        result[-1].kind == "heading" or len(result[-1].text.split()) < 6
+    while (
+        result
+        and result[-1].kind != "image"
+        and (result[-1].kind == "heading" or len(result[-1].text.split()) < 6)
     ):
         result.pop()
     # Leading headings before any paragraph: the title or the dek again.
@@ -369,6 +367,8 @@ def page_metadata(tree: HtmlElement) -> dict[str, str]:
         for v in values:
             s = _ld_text(v)
             if s:
+                if "&" in s:
+                    s = html.unescape(s)  # pages that escape their metadata twice
                 return single_line(clean_inline(s))[:_MAX_META]
         return ""
 
@@ -377,9 +377,10 @@ def page_metadata(tree: HtmlElement) -> dict[str, str]:
     meta["author"] = first(article.get("author"), props.get("author"),
                            props.get("article:author"), props.get("parsely-author"),
                            props.get("sailthru.author"), props.get("dc.creator"))  # fmt: skip
-    meta["date"] = first(article.get("datePublished"), props.get("article:published_time"),
-                         props.get("date"), props.get("dc.date"), props.get("pubdate"),
-                         _time(tree), article.get("dateModified"))  # fmt: skip
+    meta["date"] = first(*(v for v in (article.get("datePublished"),
+                         props.get("article:published_time"), props.get("date"),
+                         props.get("dc.date"), props.get("pubdate"), _time(tree),
+                         article.get("dateModified")) if _plausible_date(v)))  # fmt: skip
     publisher = article.get("publisher")
     meta["site"] = first(props.get("og:site_name"),
                          publisher.get("name") if isinstance(publisher, dict) else publisher,
@@ -397,9 +398,68 @@ def page_metadata(tree: HtmlElement) -> dict[str, str]:
     canonical = next((link.get("href") for link in tree.iterfind(".//link")
                       if "canonical" in (link.get("rel") or "").lower().split()), None)  # fmt: skip
     meta["canonical_url"] = safe_href(first(canonical, props.get("og:url"), article.get("url")))
+    if meta["author"].startswith(("http://", "https://", "www.")):
+        meta["author"] = ""  # a profile link, not a name
+    meta["author"] = re.sub(r"\A(?:by|par)\s+", "", meta["author"], flags=re.I)
+    meta["title"] = _article_title(meta["title"], meta["site"], _element_text(tree, ".//h1"),
+                                   _element_text(tree, ".//title"))  # fmt: skip
     meta["_og_type"] = props.get("og:type", "").lower()
     meta["_articles"] = str(len(tree.xpath("//article")))
     return {k: v for k, v in meta.items() if v}
+
+
+_SEPARATOR = r"\s+[|\-\u2013\u2014\u00b7:\u2022/\u00bb]+\s+"
+
+
+def _article_title(title: str, site: str, h1: str, head_title: str) -> str:
+    """The article's title, not the site's: without a trailing (or leading) " | Site", and
+    never the site's name alone (then the page's `<h1>`, then its `<title>`)."""
+    if not title:
+        title = h1 or head_title
+    names = {n.casefold() for n in (site,) if n}
+    parts = re.split(_SEPARATOR, title)
+    if len(parts) > 1:
+        if names & {parts[-1].casefold()} or (h1 and _words(" ".join(parts[:-1])) == _words(h1)):
+            title = re.split(_SEPARATOR + re.escape(parts[-1]) + r"\Z", title)[0]
+        elif names & {parts[0].casefold()}:
+            title = title[len(parts[0]) :].lstrip(" |-\u2013\u2014\u00b7:\u2022/\u00bb")
+    parts = re.split(_SEPARATOR, head_title)
+    if (
+        len(parts) > 1
+        and title
+        and not set(_words(title)) & set(_words(head_title))
+        and not set(_words(title)) & set(_words(h1))
+    ):
+        # og:title naming the site: the document's <title>, less its " - Site" tail
+        if len(parts[-1].split()) <= 4:
+            head_title = re.split(_SEPARATOR + re.escape(parts[-1]) + r"\Z", head_title)[0]
+        return head_title
+    if not title or title.casefold() in names:
+        for other in (h1, head_title):
+            if other and other.casefold() not in names:
+                return _article_title(other, site, "", "") if other != title else other
+    return title
+
+
+def _fallback_metadata(tree: HtmlElement, meta: dict[str, str]) -> None:
+    """trafilatura's metadata heuristics (htmldate for the date): slower, so only for a page
+    that does not declare its title or date."""
+    from trafilatura.metadata import extract_metadata
+
+    doc = extract_metadata(tree)
+    for key, attr in (("title", "title"), ("author", "author"), ("date", "date"),
+                      ("site", "sitename"), ("image", "image"), ("canonical_url", "url"),
+                      ("description", "description")):  # fmt: skip
+        value = getattr(doc, attr, None)
+        if value and not meta.get(key):
+            value = single_line(clean_inline(str(value)))[:_MAX_META]
+            meta[key] = safe_href(value) if key in ("image", "canonical_url") else value
+
+
+def _plausible_date(value: Any) -> bool:
+    """A date a page could mean (not the "0001-01-01" of an empty field)."""
+    m = re.search(r"\b(\d{4})-\d{2}-\d{2}", value) if isinstance(value, str) else None
+    return m is None and isinstance(value, str) or bool(m and 1900 <= int(m.group(1)) <= 2200)
 
 
 def _json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -486,18 +546,14 @@ def page_warnings(
     types = set(meta.get("_types", "").split())
     articles = int(meta.get("_articles", "0") or 0)
     url = meta.get("canonical_url", "")
+    declared = bool(types & _ARTICLE_TYPES) or meta.get("_og_type") == "article"
     if (
-        types & _INDEX_TYPES and not types & _ARTICLE_TYPES
-        or articles >= 5
-        or _INDEX_URL.search(url)
-        or (meta.get("_og_type") == "website" and not types & _ARTICLE_TYPES and articles >= 3)
+        not declared
+        and (types & _INDEX_TYPES or articles >= 5 or _INDEX_URL.search(url))
+        or (declared and _INDEX_URL.search(url))
     ):
         warnings.append("the page looks like an index or search page, not an article")
     if page_chars > 3000 and body_chars < 0.15 * page_chars and body_chars < 1500:
         warnings.append(f"the body ({body_chars:,} characters) is much shorter than the page's "
                         f"text ({page_chars:,}): the article may have been missed")  # fmt: skip
     return warnings
-
-
-def _etree_text(el: Any) -> str:
-    return str(etree.tostring(el, method="text", encoding="unicode"))
