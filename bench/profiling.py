@@ -120,8 +120,9 @@ def profile_startup() -> None:
 
 
 def profile_core(files: list[Path]) -> None:
-    from editorial import pipeline
+    from editorial import cache, outcomes
     from editorial.config import load_settings
+    from editorial.stages import Job, produce, stage_ingest
 
     settings = load_settings()
     out = Path(tempfile.mkdtemp(prefix="bench-profile-"))
@@ -129,23 +130,23 @@ def profile_core(files: list[Path]) -> None:
     # first article; the French one takes seconds), fonts, templates, stylesheets.
     warm, seen = [], set()
     for f in files:
-        job = pipeline.Job(source=str(f))
-        lang = pipeline.stage_ingest(job, settings).language
+        job = Job(source=str(f))
+        lang = stage_ingest(job, settings).language
         if lang not in seen:
             seen.add(lang)
             warm.append(f)
-            pipeline.publish(job, pipeline.produce(job, settings), "warm", out)
+            outcomes.publish(job, produce(job, settings), "warm", out)
     files = [f for f in files if f not in warm]
     stages: dict[str, float] = defaultdict(float)
     profiler = Profiler(interval=0.001)
     t0 = time.perf_counter()
     profiler.start()
     for f in files:
-        job = pipeline.Job(source=str(f))
-        key = pipeline.job_key(job, settings)
-        produced = pipeline.produce(job, settings)
+        job = Job(source=str(f))
+        key = cache.job_key(job, settings)
+        produced = produce(job, settings)
         t = time.perf_counter()
-        pipeline.publish(job, produced, key, out)
+        outcomes.publish(job, produced, key, out)
         stages["write"] += time.perf_counter() - t
         for k, v in produced.timings.items():
             stages[k] += v

@@ -86,11 +86,11 @@ def startup(repeats: int) -> dict[str, list[float]]:
 
 
 def stages(article_path: Path, repeats: int) -> dict[str, list[float]]:
-    from editorial import pipeline
+    from editorial import cache, outcomes, stages
     from editorial.config import load_settings
 
     settings = load_settings()
-    job = pipeline.Job(source=str(article_path))
+    job = stages.Job(source=str(article_path))
     steps: dict[str, list[float]] = {}
     cpu: dict[str, list[float]] = {}
 
@@ -105,20 +105,20 @@ def stages(article_path: Path, repeats: int) -> dict[str, list[float]]:
     out = Path(tempfile.mkdtemp(prefix="bench-stages-"))
     for k in range(repeats + 1):
         keep = k > 0  # pass 0 warms models, fonts, templates
-        article = timed("ingest (pandoc + parse)", keep, pipeline.stage_ingest, job, settings)
+        article = timed("ingest (pandoc + parse)", keep, stages.stage_ingest, job, settings)
         extraction = timed("extract (spaCy + quotes + entities)", keep,
-                           pipeline.stage_extract, article, settings)  # fmt: skip
+                           stages.stage_extract, article, settings)  # fmt: skip
         files: list[Any] = []
         for fmt in ("article", *job.formats):
             files += timed(f"render {fmt}", keep,
-                           pipeline.stage_render, fmt, article, extraction, job, settings)  # fmt: skip
+                           stages.stage_render, fmt, article, extraction, job, settings)  # fmt: skip
         pdf_parts(article, extraction, settings, article_path.parent, timed, keep)
         cards_part(article, extraction, settings, timed, keep)
-        produced = pipeline.Produced(article, extraction, tuple(files))
-        key = timed("job key (hash source + templates)", keep, pipeline.job_key, job, settings)
+        produced = stages.Produced(article, extraction, tuple(files))
+        key = timed("job key (hash source + templates)", keep, cache.job_key, job, settings)
         timed("write outputs (editorial.store, fsync)", keep,
-              pipeline.publish, job, produced, key, out)  # fmt: skip
-        timed("freshness check (rerun skip)", keep, pipeline.is_fresh, job, key, out)
+              outcomes.publish, job, produced, key, out)  # fmt: skip
+        timed("freshness check (rerun skip)", keep, cache.is_fresh, job, key, out)
     shutil.rmtree(out, ignore_errors=True)
     words = len(article.text.split())
     print(f"  {'(wall median, min, runs; then CPU median of this process)':55}")

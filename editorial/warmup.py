@@ -31,7 +31,7 @@ TEXTS: dict[Language, str] = {
 
 def warm_up(settings: Settings, languages: tuple[Language, ...] = ("en", "fr")) -> None:
     """Produce the warm-up article of each language (outputs discarded; errors ignored)."""
-    from editorial.pipeline import Job, produce
+    from editorial.stages import Job, produce
 
     with tempfile.TemporaryDirectory(prefix="editorial-warmup-") as tmp:
         for lang in languages:

@@ -22,7 +22,7 @@ import editorial.render.newsletter  # noqa: E402, F401
 import editorial.render.pdf  # noqa: E402, F401
 import editorial.render.social  # noqa: E402, F401
 from editorial.extract.nlp import MODEL_PACKAGES, warm_up  # noqa: E402
-from editorial.pipeline import PRELOAD_ENV  # noqa: E402
+from editorial.workers import PRELOAD_ENV  # noqa: E402
 
 
 def preload_languages() -> tuple[str, ...]:

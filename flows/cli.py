@@ -19,7 +19,7 @@ from editorial.model import ALL_FORMATS
 if TYPE_CHECKING:
     from editorial.config import Settings
     from editorial.model import ArticleResult
-    from editorial.pipeline import Job
+    from editorial.stages import Job
 
 OFFLINE_ENV = {
     "DO_NOT_TRACK": "1",
@@ -131,23 +131,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     bar = Progress(TextColumn("[bold]publishing"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), TextColumn("{task.description}"), console=console,
                    disable=args.quiet or not console.is_terminal)  # fmt: skip
-    from editorial import pipeline
+    from editorial import cache, outcomes, pipeline, sources, stages
 
-    total = len(pipeline.discover(args.paths))
+    total = len(sources.discover(args.paths))
     task_id = bar.add_task("", total=total)
 
     def on_result(r: ArticleResult) -> None:
         bar.update(task_id, advance=1, description=f"{r.status:7} {Path(r.source).name}")
 
     out = Path(args.out)
-    jobs = [pipeline.Job(source=s, formats=tuple(args.formats), force=args.force,
+    jobs = [stages.Job(source=s, formats=tuple(args.formats), force=args.force,
                          pdf_variant=args.pdf_variant, language=args.language)
-            for s in pipeline.discover(args.paths)]  # fmt: skip
-    todo = [j for j in jobs if not pipeline.is_fresh(j, pipeline.job_key(j, settings), out)]
+            for s in sources.discover(args.paths)]  # fmt: skip
+    todo = [j for j in jobs if not cache.is_fresh(j, cache.job_key(j, settings), out)]
     with bar:
         if not todo:
             # Nothing new or changed: no flow run, no worker, no Prefect server to start.
-            results = [pipeline.skipped(j, out) for j in jobs]
+            results = [outcomes.skipped(j, out) for j in jobs]
             for r in results:
                 on_result(r)
             from editorial import store
@@ -174,8 +174,9 @@ def _run_flow(
     """The batch as a Prefect flow run: handed to `make serve`'s warm publisher when one
     answers, else run here on a worker pool that starts producing at once, while Prefect (a
     temporary server unless one is running) gets ready. None when the run itself failed."""
-    from editorial import pipeline
+    from editorial.feeder import Feeder
     from editorial.model import ArticleResult
+    from editorial.workers import WorkerPool, batch_languages
     from flows import publisher
 
     request = {"paths": [str(Path(p).resolve()) for p in args.paths],
@@ -199,8 +200,8 @@ def _run_flow(
     use_server(settings.server.host, settings.server.prefect_port)
     # The workers start on the articles now; the flow's tasks take each outcome when they run.
     n = min(workers, len(todo))
-    pool = pipeline.WorkerPool(n, settings, languages=pipeline.batch_languages(len(todo), n))
-    feeder = pipeline.Feeder(pool, todo)
+    pool = WorkerPool(n, settings, languages=batch_languages(len(todo), n))
+    feeder = Feeder(pool, todo)
     from flows import publish
 
     try:
@@ -241,7 +242,7 @@ def summarise(results: list, out: Path, console: object) -> int:  # type: ignore
 def cmd_extract(args: argparse.Namespace) -> int:
     if not _check_paths(args.paths):
         return 2
-    from editorial import pipeline
+    from editorial import sources
     from editorial.config import load_settings
     from editorial.errors import EditorialError
     from editorial.extract import extract, format_table
@@ -250,7 +251,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     settings = load_settings()
     status = 0
     out = Path(args.out) if args.out else None
-    for source in pipeline.discover(args.paths):
+    for source in sources.discover(args.paths):
         try:
             article = ingest(Path(source), limits=settings.limits, language=args.language)
             extraction = extract(article)

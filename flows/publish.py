@@ -32,9 +32,10 @@ from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from editorial import pipeline, store
+from editorial import cache, outcomes, pipeline, sources, stages, store
 from editorial.config import PROJECT_ROOT, Settings, load_settings
 from editorial.errors import EditorialError, StageTimeout, TransientError
+from editorial.feeder import Feeder
 from editorial.model import (
     ALL_FORMATS,
     Article,
@@ -45,6 +46,7 @@ from editorial.model import (
     Language,
     RenderedFile,
 )
+from editorial.workers import WorkerPool, job_budget
 from flows import artifacts, taskworker
 from flows.params import ArticleRequest, download_url, output_dir
 
@@ -70,14 +72,14 @@ def transient_only(task: Any, task_run: Any, state: State) -> bool:
 MAX_TASKS = 32
 
 # Set by the batch flow for the tasks it runs (a feeder cannot be a task parameter).
-_feeder: pipeline.Feeder | None = None
+_feeder: Feeder | None = None
 _progress: Progress | None = None
 _feeder_lock = threading.Lock()
 
 
 @task(name="publish_articles", retries=2, retry_delay_seconds=1, retry_condition_fn=transient_only,
       cache_policy=NO_CACHE)  # fmt: skip
-def publish_articles_task(group: list[tuple[pipeline.Job, str]], out_dir: str) -> Any:
+def publish_articles_task(group: list[tuple[stages.Job, str]], out_dir: str) -> Any:
     """Publish a group of articles (one, up to `pipeline.task_groups`' threshold): each is
     taken from the feeder that produced it ahead in the warm worker pool, written, and counted
     in the progress artifact. A rejected article fails the task with "<code>: <source>:
@@ -85,7 +87,7 @@ def publish_articles_task(group: list[tuple[pipeline.Job, str]], out_dir: str) -
     assert _feeder is not None
     results: list[ArticleResult] = []
     for job, key in group:
-        result = pipeline.finish(job, _feeder.take(job), key, Path(out_dir))
+        result = outcomes.finish(job, _feeder.take(job), key, Path(out_dir))
         results.append(result)
         if _progress:
             _progress.advance(result)
@@ -98,7 +100,7 @@ def publish_articles_task(group: list[tuple[pipeline.Job, str]], out_dir: str) -
     return results
 
 
-def _result_of(job: pipeline.Job, future: Any, timeout: float | None = None) -> ArticleResult:
+def _result_of(job: stages.Job, future: Any, timeout: float | None = None) -> ArticleResult:
     """The task's ArticleResult; a failed task becomes a `failed` row for its article only."""
     try:
         result: ArticleResult = future.result(timeout=timeout)
@@ -108,9 +110,9 @@ def _result_of(job: pipeline.Job, future: Any, timeout: float | None = None) -> 
         return ArticleResult(source=job.source, status="failed",
                              error=ErrorInfo(code=code, message=message))  # fmt: skip
     except TimeoutError as exc:
-        return pipeline.failed(job, StageTimeout(f"not finished by a task worker in time ({exc})"))
+        return outcomes.failed(job, StageTimeout(f"not finished by a task worker in time ({exc})"))
     except BaseException as exc:  # noqa: BLE001 - any other failure is this article's only
-        return pipeline.failed(job, exc)
+        return outcomes.failed(job, exc)
 
 
 class Progress:
@@ -139,8 +141,8 @@ class Progress:
 on_result_hook: Callable[[ArticleResult], None] | None = None
 # Optional warm pool started by the CLI before the flow (its workers load models while
 # Prefect's temporary server starts), or a feeder already producing the CLI's articles on one.
-prestarted_pool: pipeline.WorkerPool | None = None
-prefetch: pipeline.Feeder | None = None
+prestarted_pool: WorkerPool | None = None
+prefetch: Feeder | None = None
 
 
 # The flow's body reads module state only through these functions: a Dask task runner pickles
@@ -154,7 +156,7 @@ def _task_workers_ready() -> bool:
 
 
 def _fan_out_processes(
-    todo: list[tuple[int, pipeline.Job, str]],
+    todo: list[tuple[int, stages.Job, str]],
     results: dict[int, ArticleResult],
     *,
     out_dir: str,
@@ -168,12 +170,12 @@ def _fan_out_processes(
     arrives, while the feeder keeps both workers busy with the next ones."""
     global _feeder, _progress
     own_pool = prestarted_pool is None and prefetch is None
-    pool = (prefetch.pool if prefetch else prestarted_pool) or pipeline.WorkerPool(
+    pool = (prefetch.pool if prefetch else prestarted_pool) or WorkerPool(
         min(workers, len(todo)), settings
     )
     own_feeder = prefetch is None
     with _feeder_lock:
-        _feeder = prefetch or pipeline.Feeder(pool, [job for _, job, _ in todo])
+        _feeder = prefetch or Feeder(pool, [job for _, job, _ in todo])
         _progress = progress
     try:
         groups = pipeline.task_groups(todo, MAX_TASKS)
@@ -195,7 +197,7 @@ def _fan_out_processes(
             pool.close()
 
 
-def _group_results(group: list[tuple[int, pipeline.Job, str]], state: State) -> list[ArticleResult]:
+def _group_results(group: list[tuple[int, stages.Job, str]], state: State) -> list[ArticleResult]:
     """The ArticleResults of a group task's final state; a task that crashed fails all its
     articles with its message."""
     try:
@@ -205,7 +207,7 @@ def _group_results(group: list[tuple[int, pipeline.Job, str]], state: State) -> 
     if isinstance(data, list) and len(data) == len(group):
         return [ArticleResult.model_validate(r) for r in data]
     error = data if isinstance(data, BaseException) else RuntimeError(state.message or "no result")
-    return [pipeline.failed(job, error) for _, job, _ in group]
+    return [outcomes.failed(job, error) for _, job, _ in group]
 
 
 def _batch_run_name() -> str:
@@ -227,7 +229,7 @@ def _rename_run(name: str) -> None:
         get_run_logger().debug("could not rename the run: %s", exc)
 
 
-def _batch_name(todo: list[tuple[int, pipeline.Job, str]], unchanged: int) -> str:
+def _batch_name(todo: list[tuple[int, stages.Job, str]], unchanged: int) -> str:
     if not todo:
         return f"nothing changed ({unchanged} unchanged)"
     names = ", ".join(Path(job.source).name for _, job, _ in todo[:3])
@@ -258,14 +260,14 @@ def publish_sources(
     out = Path(out_dir)
     store.recover(out)
     fmts = tuple(formats or ALL_FORMATS)
-    jobs = [pipeline.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
-            for s in pipeline.discover(paths or ["sources"])]  # fmt: skip
+    jobs = [stages.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
+            for s in sources.discover(paths or ["sources"])]  # fmt: skip
     results: dict[int, ArticleResult] = {}
-    todo: list[tuple[int, pipeline.Job, str]] = []
+    todo: list[tuple[int, stages.Job, str]] = []
     for i, job in enumerate(jobs):
-        key = pipeline.job_key(job, settings)
-        if pipeline.is_fresh(job, key, out):
-            results[i] = pipeline.skipped(job, out)
+        key = cache.job_key(job, settings)
+        if cache.is_fresh(job, key, out):
+            results[i] = outcomes.skipped(job, out)
         else:
             todo.append((i, job, key))
     hook = _hook()
@@ -291,7 +293,7 @@ def publish_sources(
         # A task worker that cannot run them (lost, or not sharing PREFECT_HOME's storage)
         # must not hang the batch: every article's budget, spread over the workers, plus a minute.
         per_worker = -(-len(todo) // max(1, workers))
-        deadline = time.monotonic() + per_worker * pipeline.job_budget(settings.limits) + 60
+        deadline = time.monotonic() + per_worker * job_budget(settings.limits) + 60
         for fut, (i, job) in delayed.items():
             results[i] = _result_of(job, fut, timeout=max(1.0, deadline - time.monotonic()))
             progress.advance(results[i])
@@ -310,7 +312,7 @@ def publish_sources(
 
 
 def run_watched(
-    feeder: pipeline.Feeder, on_result: Callable[[ArticleResult], None], **parameters: Any
+    feeder: Feeder, on_result: Callable[[ArticleResult], None], **parameters: Any
 ) -> State:
     """`publish_sources(**parameters)` taking its articles from `feeder` (already producing
     them) and reporting each result to `on_result`: the run of a caller that watches it to the
@@ -330,18 +332,18 @@ def run_watched(
 
 @task(name="produce_article", retries=2, retry_delay_seconds=1, retry_condition_fn=transient_only,
       cache_policy=NO_CACHE)  # fmt: skip
-def produce_article_task(job: pipeline.Job, settings: Settings) -> pipeline.Produced:
+def produce_article_task(job: stages.Job, settings: Settings) -> stages.Produced:
     """Every stage of one article, wherever the task runs (a Dask worker); writes nothing."""
     try:
-        return pipeline.produce(job, settings)
+        return stages.produce(job, settings)
     except EditorialError as exc:
-        info = pipeline.failed(job, exc).error
+        info = outcomes.failed(job, exc).error
         assert info
         raise ArticleFailed(f"{info.code}: {info.message}") from exc
 
 
 def _fan_out_dask(
-    todo: list[tuple[int, pipeline.Job, str]],
+    todo: list[tuple[int, stages.Job, str]],
     results: dict[int, ArticleResult],
     *,
     out: Path,
@@ -361,7 +363,7 @@ def _fan_out_dask(
                                             "processes": True, "dashboard_address": None})
     )  # fmt: skip
     with runner:
-        futures: dict[Any, tuple[int, pipeline.Job, str]] = {
+        futures: dict[Any, tuple[int, stages.Job, str]] = {
             runner.submit(
                 produce_article_task.with_options(task_run_name=f"produce {Path(job.source).name}"),
                 parameters={"job": job, "settings": settings},
@@ -371,7 +373,7 @@ def _fan_out_dask(
         for fut in as_completed(list(futures)):
             i, job, key = futures[fut]
             try:
-                results[i] = pipeline.finish(job, fut.result(), key, out)
+                results[i] = outcomes.finish(job, fut.result(), key, out)
             except BaseException:  # noqa: BLE001 - this article only
                 results[i] = _result_of(job, fut)
                 store.write_state(out, results[i], key="")
@@ -409,26 +411,26 @@ def _final_state(results: list[ArticleResult], *, summary_table: bool) -> State:
 
 
 @task(name="ingest_article", cache_policy=NO_CACHE)
-def ingest_article(job: pipeline.Job, settings: Settings) -> Article:
-    return pipeline.stage_ingest(job, settings)
+def ingest_article(job: stages.Job, settings: Settings) -> Article:
+    return stages.stage_ingest(job, settings)
 
 
 @task(name="extract_quotes", cache_policy=NO_CACHE)
 def extract_quotes(article: Article, settings: Settings) -> Extraction:
-    return pipeline.stage_extract(article, settings)
+    return stages.stage_extract(article, settings)
 
 
 @task(name="render_output", cache_policy=NO_CACHE)
-def render_output(fmt: str, article: Article, extraction: Extraction, job: pipeline.Job,
+def render_output(fmt: str, article: Article, extraction: Extraction, job: stages.Job,
                   settings: Settings) -> tuple[RenderedFile, ...]:  # fmt: skip
-    return pipeline.stage_render(fmt, article, extraction, job, settings)
+    return stages.stage_render(fmt, article, extraction, job, settings)
 
 
 @task(name="write_outputs", cache_policy=NO_CACHE)
 def write_outputs(
-    job: pipeline.Job, produced: pipeline.Produced, key: str, out_dir: str
+    job: stages.Job, produced: stages.Produced, key: str, out_dir: str
 ) -> ArticleResult:
-    return pipeline.publish(job, produced, key, Path(out_dir))
+    return outcomes.publish(job, produced, key, Path(out_dir))
 
 
 def _article_run_name() -> str:
@@ -451,7 +453,7 @@ def publish_article(
     pdf_variant: str | None = None,
 ) -> ArticleResult:
     """Publish one article, one task per stage."""
-    job = pipeline.Job(source=article, formats=tuple(formats or ALL_FORMATS), language=language,
+    job = stages.Job(source=article, formats=tuple(formats or ALL_FORMATS), language=language,
                        force=force, pdf_variant=pdf_variant)  # fmt: skip
     return _publish_one(job, Path(out_dir), load_settings())
 
@@ -465,7 +467,7 @@ def publish_article_manual(request: ArticleRequest) -> ArticleResult:
     source = request.article
     if (Path.cwd() / source).resolve() != (PROJECT_ROOT / source).resolve():
         source = str(PROJECT_ROOT / source)  # not run from the project root
-    job = pipeline.Job(source=source, formats=request.formats, language=request.language_override,
+    job = stages.Job(source=source, formats=request.formats, language=request.language_override,
                        force=request.force, pdf_variant=request.variant)  # fmt: skip
     with _article_lock(request.article):
         return _publish_one(job, Path(output_dir()), load_settings())
@@ -500,14 +502,14 @@ def _article_lock(source: str) -> Any:
     return concurrency(name, occupy=1, strict=True, timeout_seconds=1800)
 
 
-def _publish_one(job: pipeline.Job, out: Path, settings: Settings) -> ArticleResult:
+def _publish_one(job: stages.Job, out: Path, settings: Settings) -> ArticleResult:
     """One article, one task per stage, then its artifacts; a rejected article raises
     ArticleFailed whose message names the article and the error."""
     article = job.source
     out_dir = str(out)
-    key = pipeline.job_key(job, settings)
-    if pipeline.is_fresh(job, key, out):
-        result = pipeline.skipped(job, out)
+    key = cache.job_key(job, settings)
+    if cache.is_fresh(job, key, out):
+        result = outcomes.skipped(job, out)
         get_run_logger().info("%s: nothing changed since the last run", article)
         artifacts.publish_artifacts(result, out, download_url(settings))
         return result
@@ -521,12 +523,12 @@ def _publish_one(job: pipeline.Job, out: Path, settings: Settings) -> ArticleRes
             files += render_output.with_options(task_run_name=f"render {fmt} {art.slug}")(
                 fmt, art, ext, job, settings
             )
-        produced = pipeline.Produced(art, ext, tuple(files))
+        produced = stages.Produced(art, ext, tuple(files))
         result = write_outputs.with_options(task_run_name=f"write {art.slug}")(
             job, produced, key, out_dir
         )
     except EditorialError as exc:
-        result = pipeline.failed(job, exc, out)
+        result = outcomes.failed(job, exc, out)
         assert result.error
         raise ArticleFailed(f"{result.error.code}: {result.error.message}") from exc
     artifacts.publish_artifacts(result, out, download_url(settings))

@@ -88,8 +88,9 @@ def publish(
 
 def _run_flow(request: dict[str, Any], pool: Any, emit: Callable[[dict[str, Any]], None]) -> None:
     """Run publish-sources in this process on the warm pool; emit results as they come."""
-    from editorial import pipeline
+    from editorial import cache, sources, stages
     from editorial.config import load_settings
+    from editorial.feeder import Feeder
     from editorial.model import ALL_FORMATS
     from flows import publish as flow_module
 
@@ -97,12 +98,12 @@ def _run_flow(request: dict[str, Any], pool: Any, emit: Callable[[dict[str, Any]
     formats = tuple(request.get("formats") or ALL_FORMATS)
     out = Path(request.get("out_dir") or "outputs")
     jobs = [
-        pipeline.Job(source=s, formats=formats, force=bool(request.get("force")),  # type: ignore[arg-type]
+        stages.Job(source=s, formats=formats, force=bool(request.get("force")),  # type: ignore[arg-type]
                      pdf_variant=request.get("pdf_variant"), language=request.get("language"))
-        for s in pipeline.discover(request["paths"])
+        for s in sources.discover(request["paths"])
     ]  # fmt: skip
-    todo = [j for j in jobs if not pipeline.is_fresh(j, pipeline.job_key(j, settings), out)]
-    feeder = pipeline.Feeder(pool, todo)
+    todo = [j for j in jobs if not cache.is_fresh(j, cache.job_key(j, settings), out)]
+    feeder = Feeder(pool, todo)
     try:
         state = flow_module.run_watched(
             feeder, lambda r: emit({"event": "result", "result": r.model_dump(mode="json")}),

@@ -8,7 +8,7 @@ before the server, or the runner hangs talking to a server that is gone):
 2. the download app (`python -m editorial.web`), ready when its `/health` answers;
 3. the deployments (`python -m flows.deployments serve`, `pause_on_shutdown=False` so the
    schedule survives a restart), ready when both deployments exist on the server;
-4. a warm task worker (`python -m flows.taskworker`): a batch, scheduled or from
+4. a warm task worker (`python -m flows.warmworker`): a batch, scheduled or from
    `editorial run`, hands its articles to its pool (models already loaded).
 
 Each child runs in its own session, so Ctrl-C reaches only this process, which then stops
@@ -243,7 +243,7 @@ def serve(
         services.wait_until(runner, _deployments_ready(u.api, headers), 90)
         services.start(
             "task-worker",
-            [sys.executable, "-m", "flows.taskworker"],
+            [sys.executable, "-m", "flows.warmworker"],
             {**env, "EDITORIAL_SERVER_WORKERS": str(settings.server.workers)},
             stop_signal=signal.SIGINT,
         )

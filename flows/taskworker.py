@@ -1,6 +1,6 @@
 """Warm background task workers: articles published in long-lived processes.
 
-`make serve` starts one (`python -m flows.taskworker`). It holds a warm `WorkerPool` (models
+`make serve` starts one (`python -m flows.warmworker`). It holds a warm `WorkerPool` (models
 loaded, every renderer run once) and serves the `publish-article-warm` task through Prefect's
 task worker protocol: a deployment's batch hands its articles over with `.delay()` instead of
 starting processes and loading models itself. More task workers on other machines (sharing the
@@ -10,7 +10,6 @@ hands its articles to (`flows.publisher`).
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,33 +18,32 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from editorial import pipeline
+from editorial import outcomes, stages
 from editorial.config import load_settings
 from editorial.model import ArticleResult
+from editorial.workers import WorkerPool
 
-_pool: pipeline.WorkerPool | None = None
+_pool: WorkerPool | None = None
 _lock = threading.Lock()
 
 
-def warm_pool(workers: int | None = None) -> pipeline.WorkerPool:
+def warm_pool(workers: int | None = None) -> WorkerPool:
     global _pool
     with _lock:
         if _pool is None:
             settings = load_settings()
-            _pool = pipeline.WorkerPool(
-                workers or settings.server.workers, settings, render_warmup=True
-            )
+            _pool = WorkerPool(workers or settings.server.workers, settings, render_warmup=True)
             _pool.prestart()
         return _pool
 
 
 @task(name="publish-article-warm", persist_result=True, cache_policy=NO_CACHE)
-def publish_warm(job: pipeline.Job, key: str, out_dir: str) -> ArticleResult:
+def publish_warm(job: stages.Job, key: str, out_dir: str) -> ArticleResult:
     """One article in this task worker's warm pool; a rejected article is a failed row."""
-    return pipeline.finish(job, warm_pool().produce(job), key, Path(out_dir))
+    return outcomes.finish(job, warm_pool().produce(job), key, Path(out_dir))
 
 
-def delay_all(jobs: list[tuple[pipeline.Job, str]], out_dir: Path) -> list[Any]:
+def delay_all(jobs: list[tuple[stages.Job, str]], out_dir: Path) -> list[Any]:
     """Hand `jobs` to the task workers; the futures in the same order.
 
     Submitted from a fresh thread, outside the flow run's context: `.delay()` serialises that
@@ -76,22 +74,3 @@ def connected_workers() -> int:
             return len(response.json())
     except Exception:  # noqa: BLE001 - no server, or an older one: no task workers
         return 0
-
-
-def main() -> None:
-    from prefect.task_worker import serve
-
-    from flows import publisher
-
-    settings = load_settings()
-    workers = int(os.environ.get("EDITORIAL_SERVER_WORKERS", "0")) or None
-    warm_pool(workers)
-    publisher.start(warm_pool, host=settings.server.host, auth_string=settings.server.auth_string)
-    try:
-        serve(publish_warm, limit=(workers or settings.server.workers) * 2)
-    finally:
-        publisher.forget()
-
-
-if __name__ == "__main__":
-    main()

@@ -10,23 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from editorial import pipeline, warmup
+from editorial import pipeline, stages, warmup
 from editorial.config import load_settings
+from editorial.feeder import Feeder
 from editorial.model import ArticleResult
+from editorial.workers import PRELOAD_ENV, WorkerPool, batch_languages
 
 from .conftest import FIXTURES
 
 FORMATS = ("newsletter",)  # the cheapest renderer: these tests are about scheduling
 
 
-def _articles(folder: Path, n: int) -> list[pipeline.Job]:
+def _articles(folder: Path, n: int) -> list[stages.Job]:
     folder.mkdir(parents=True, exist_ok=True)
     text = (FIXTURES / "texte.txt").read_text("utf-8")
     jobs = []
     for i in range(n):
         path = folder / f"article-{i:02d}.txt"
         path.write_text(text.replace("Le port", f"Le port numéro {i}", 1), "utf-8")
-        jobs.append(pipeline.Job(source=str(path), formats=FORMATS))
+        jobs.append(stages.Job(source=str(path), formats=FORMATS))
     return jobs
 
 
@@ -43,9 +45,9 @@ def test_feeder_produces_ahead_within_its_window(tmp_path: Path) -> None:
     jobs = _articles(tmp_path / "src", 5)
     broken = tmp_path / "src" / "broken.docx"
     shutil.copy(FIXTURES / "broken.docx", broken)
-    jobs.insert(2, pipeline.Job(source=str(broken), formats=FORMATS))
-    with pipeline.WorkerPool(2, settings, languages=()) as pool:
-        with pipeline.Feeder(pool, jobs, ahead=3) as feeder:
+    jobs.insert(2, stages.Job(source=str(broken), formats=FORMATS))
+    with WorkerPool(2, settings, languages=()) as pool:
+        with Feeder(pool, jobs, ahead=3) as feeder:
             # Nobody takes anything: the feeder stops at its window.
             deadline = time.monotonic() + 120
             while sum(f.done() for f in feeder._futures.values()) < 3:
@@ -57,9 +59,9 @@ def test_feeder_produces_ahead_within_its_window(tmp_path: Path) -> None:
             # A job it was not given is produced directly.
             extra = _articles(tmp_path / "extra", 1)[0]
             direct = feeder.take(extra)
-    produced = [o for o in outcomes if isinstance(o, pipeline.Produced)]
+    produced = [o for o in outcomes if isinstance(o, stages.Produced)]
     failed = [o for o in outcomes if isinstance(o, ArticleResult)]
-    assert len(produced) == 5 and isinstance(direct, pipeline.Produced)
+    assert len(produced) == 5 and isinstance(direct, stages.Produced)
     assert [f.error.code for f in failed if f.error] == ["invalid_container"]
     titles = [p.article.title for p in produced]
     assert len(set(titles)) == 5, titles  # each outcome is its own article's
@@ -72,7 +74,7 @@ def test_warm_up_articles_run_every_stage_in_both_languages(tmp_path: Path) -> N
     for lang, text in warmup.TEXTS.items():
         src = tmp_path / f"warmup-{lang}.txt"
         src.write_text(text, "utf-8")
-        produced.append(pipeline.produce(pipeline.Job(source=str(src)), settings))
+        produced.append(stages.produce(stages.Job(source=str(src)), settings))
     assert [p.article.language for p in produced] == ["en", "fr"]
     assert all(p.extraction.quotes for p in produced)
     assert {f.name for f in produced[0].files} >= {"report.pdf", "newsletter.html", "social.json"}
@@ -116,7 +118,9 @@ def test_a_large_batch_runs_as_a_few_group_tasks(
 
 PRELOAD_PROBE = """
 import sys
-from editorial import pipeline
+from editorial import pipeline, stages
+from editorial.feeder import Feeder
+from editorial.workers import PRELOAD_ENV, WorkerPool, batch_languages
 from editorial.config import Settings
 
 
@@ -129,7 +133,7 @@ def probe():
 
 if __name__ == "__main__":
     languages = tuple(sys.argv[1:])
-    with pipeline.WorkerPool(1, Settings(), languages=languages) as pool:
+    with WorkerPool(1, Settings(), languages=languages) as pool:
         print(pool._executor.submit(probe).result())
 """
 
@@ -147,9 +151,9 @@ def test_workers_are_forked_from_a_server_that_preloaded_them(
 
     script = tmp_path / "probe.py"
     script.write_text(PRELOAD_PROBE, "utf-8")
-    env = {k: v for k, v in os.environ.items() if k != pipeline.PRELOAD_ENV}
+    env = {k: v for k, v in os.environ.items() if k != PRELOAD_ENV}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
     done = subprocess.run([sys.executable, str(script), *languages], env=env, capture_output=True,
                           text=True, timeout=300, check=True)  # fmt: skip
     assert done.stdout.strip() == repr(expected), done.stderr[-2000:]
-    assert pipeline.batch_languages(4, 2) == () and pipeline.batch_languages(5, 2) == ("en", "fr")
+    assert batch_languages(4, 2) == () and batch_languages(5, 2) == ("en", "fr")

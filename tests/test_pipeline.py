@@ -13,7 +13,7 @@ import regex
 from pypdf import PdfReader
 from twitter_text import parse_tweet
 
-from editorial import pipeline
+from editorial import pipeline, sources, stages
 from editorial.model import ALL_FORMATS
 
 from .conftest import FIXTURES, ROOT, SAMPLE
@@ -40,7 +40,7 @@ def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out")
     src = tmp_path_factory.mktemp("src") / SAMPLE.name
     shutil.copy(SAMPLE, src)
-    result = pipeline.process(pipeline.Job(source=str(src)), out_dir=out)
+    result = pipeline.process(stages.Job(source=str(src)), out_dir=out)
     assert result.status == "ok", result.error
     return out / result.slug
 
@@ -93,7 +93,7 @@ def test_batch_with_a_broken_file_still_produces_the_others(tmp_path: Path) -> N
     shutil.copy(SAMPLE, src / SAMPLE.name)
     shutil.copy(FIXTURES / "broken.docx", src / "broken.docx")
     (src / "empty.md").write_text("   \n", "utf-8")
-    jobs = [pipeline.Job(source=s) for s in pipeline.discover([src])]
+    jobs = [stages.Job(source=s) for s in sources.discover([src])]
     results = pipeline.run_batch(jobs, out_dir=tmp_path / "out", workers=2)
     by_name = {Path(r.source).name: r for r in results}
     assert by_name[SAMPLE.name].status == "ok"
@@ -117,8 +117,8 @@ def test_slugs_never_collide_silently(tmp_path: Path) -> None:
     for d in (a, b):
         shutil.copy(FIXTURES / "texte.txt", d / "texte.txt")
     out = tmp_path / "out"
-    r1 = pipeline.process(pipeline.Job(source=str(a / "texte.txt"), formats=("social",)), out_dir=out)
-    r2 = pipeline.process(pipeline.Job(source=str(b / "texte.txt"), formats=("social",)), out_dir=out)
+    r1 = pipeline.process(stages.Job(source=str(a / "texte.txt"), formats=("social",)), out_dir=out)
+    r2 = pipeline.process(stages.Job(source=str(b / "texte.txt"), formats=("social",)), out_dir=out)
     assert r1.slug == "le-port-rouvre-ses-portes"
     assert r2.slug != r1.slug and r2.slug.startswith(r1.slug)
     assert any("already belongs" in w for w in r2.warnings)

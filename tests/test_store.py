@@ -69,7 +69,7 @@ def test_h48_publish_on_a_full_disk_keeps_the_previous_outputs(tiny_fs: Path) ->
 def test_h48_a_full_disk_in_a_real_batch_is_an_article_error(tiny_fs: Path, tmp_path: Path) -> None:
     """The real pipeline on a 1 MiB disk: the first article fits, later ones fail with
     write_failed; nothing partial is left and the batch completes."""
-    from editorial import pipeline
+    from editorial import pipeline, sources, stages
 
     from .hostile.conftest import GOOD_1, GOOD_2
 
@@ -78,7 +78,7 @@ def test_h48_a_full_disk_in_a_real_batch_is_an_article_error(tiny_fs: Path, tmp_
     for i in range(6):
         (src / f"a{i}.md").write_text((GOOD_1 if i % 2 else GOOD_2.replace("The new", f"# {i} The new")),
                                       "utf-8")  # fmt: skip
-    jobs = [pipeline.Job(source=s) for s in pipeline.discover([src])]
+    jobs = [stages.Job(source=s) for s in sources.discover([src])]
     try:
         results = pipeline.run_batch(jobs, out_dir=tiny_fs / "out", workers=1)
     except StoreError as exc:  # the run report itself may not fit: still no partial file

@@ -117,7 +117,8 @@ class Outcome:
 
 def produce_outcome(source: str) -> Outcome:
     """produce() one article in this process, as the worker does (errors become codes)."""
-    from editorial.pipeline import Job, _produce_in_worker
+    from editorial.stages import Job
+    from editorial.workers import _produce_in_worker
 
     started = time.monotonic()
     result = _produce_in_worker(Job(source=source), settings())
@@ -147,7 +148,7 @@ def sha(path: Path) -> str:
 @pytest.fixture(scope="session")
 def warm() -> None:
     """Load what the workers load, once, before any fork."""
-    from editorial.pipeline import _init_worker
+    from editorial.workers import _init_worker
 
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from editorial.extract.nlp import warm_up
@@ -360,7 +361,7 @@ def read_tree(folder: Path) -> dict[str, bytes]:
 def hostile_batch(goods: Goods, listener: Listener, tmp_path_factory: pytest.TempPathFactory) -> HostileBatch:
     """Every file case in ONE batch through the real pool and store, between two good articles:
     first each case's name holds a good earlier version (published), then the hostile bytes."""
-    from editorial import pipeline
+    from editorial import pipeline, stages
     from editorial.ingest import SUPPORTED
 
     from .inputs import FILE_CASES, build, docx_bytes, paras_xml
@@ -391,13 +392,13 @@ def hostile_batch(goods: Goods, listener: Listener, tmp_path_factory: pytest.Tem
         q.write_bytes(p.read_bytes())
     s = settings()
     s = s.model_copy(update={"limits": s.limits.model_copy(update={"job_timeout": 150.0})})
-    earlier = [pipeline.Job(source=str(paths[c])) for c in failing if paths[c].exists()]
+    earlier = [stages.Job(source=str(paths[c])) for c in failing if paths[c].exists()]
     first = pipeline.run_batch(earlier, out_dir=out, settings=s, workers=2)
     by_source = {r.source: r for r in first}
     previous = {c: read_tree(out / by_source[str(paths[c])].slug) for c in failing
                 if str(paths[c]) in by_source and by_source[str(paths[c])].status == "ok"}  # fmt: skip
     order = [str(good_paths[0]), *(str(paths[c]) for c in cases), str(good_paths[1])]
-    jobs = [pipeline.Job(source=x) for x in order]
+    jobs = [stages.Job(source=x) for x in order]
     for c in cases:
         for p in (src / c).iterdir():
             p.unlink()

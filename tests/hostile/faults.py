@@ -17,7 +17,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from editorial import pipeline
+from editorial import stages, workers
 from editorial.config import Settings
 
 
@@ -26,7 +26,7 @@ def _init_faulty(settings: Settings, claims_dir: str = "") -> None:
     # them again after every injected crash (the articles here are English, loaded lazily).
     import resource
 
-    pipeline._claims_dir = claims_dir
+    workers._claims_dir = claims_dir
     limit = settings.limits.worker_memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from editorial.extract.nlp import warm_up
@@ -45,9 +45,9 @@ def _init_faulty(settings: Settings, claims_dir: str = "") -> None:
         return real_fetch(self, url, headers)
 
     fetcher.SafeFetcher.fetch = fetch  # type: ignore[method-assign]
-    real_produce = pipeline.produce
+    real_produce = workers.produce
 
-    def produce(job: pipeline.Job, settings: Settings) -> Any:
+    def produce(job: stages.Job, settings: Settings) -> Any:
         name = os.path.basename(job.source)
         if "crash" in name:
             os.kill(os.getpid(), signal.SIGKILL)
@@ -58,10 +58,10 @@ def _init_faulty(settings: Settings, claims_dir: str = "") -> None:
             raise KeyError("injected bug")
         return real_produce(job, settings)
 
-    pipeline.produce = produce  # type: ignore[assignment]
+    workers.produce = produce  # type: ignore[assignment]
 
 
-class FaultyPool(pipeline.WorkerPool):
+class FaultyPool(workers.WorkerPool):
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
             max_workers=self.workers,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from editorial import pipeline
+from editorial import pipeline, stages
 from editorial.ingest import ingest, make_slug
 
 from .conftest import Goods, isolated, produce_outcome
@@ -34,8 +34,8 @@ def test_h43_same_slug_in_one_batch_gives_two_outputs(tmp_path: Path) -> None:
     (src / "one.md").write_text(f"# Hello World\n\n{BODY}\n", "utf-8")
     (src / "two.md").write_text(f"# hello-world!\n\n{BODY} Second.\n", "utf-8")
     out = tmp_path / "out"
-    r1 = pipeline.process(pipeline.Job(source=str(src / "one.md"), formats=("social",)), out_dir=out)
-    r2 = pipeline.process(pipeline.Job(source=str(src / "two.md"), formats=("social",)), out_dir=out)
+    r1 = pipeline.process(stages.Job(source=str(src / "one.md"), formats=("social",)), out_dir=out)
+    r2 = pipeline.process(stages.Job(source=str(src / "two.md"), formats=("social",)), out_dir=out)
     assert r1.slug == "hello-world" and r2.slug.startswith("hello-world-") and r1.slug != r2.slug
     assert (out / r1.slug / "social.json").exists() and (out / r2.slug / "social.json").exists()
 

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from editorial import pipeline
+from editorial import model, pipeline, stages
 from editorial.store import RUN_REPORT, STATE_DIR
+from editorial.workers import WorkerPool
 
 from .conftest import GOOD_1, GOOD_2, settings
 from .faults import FaultyPool
@@ -36,8 +37,8 @@ def _sources(folder: Path, *bad: str) -> list[str]:
             str(folder / "good-2.txt"), str(folder / "good-3.md")]  # fmt: skip
 
 
-def _run(pool: pipeline.WorkerPool, sources: list[str]) -> dict[str, pipeline.ArticleResult | pipeline.Produced]:
-    todo = [(i, pipeline.Job(source=s), "") for i, s in enumerate(sources)]
+def _run(pool: WorkerPool, sources: list[str]) -> dict[str, model.ArticleResult | stages.Produced]:
+    todo = [(i, stages.Job(source=s), "") for i, s in enumerate(sources)]
     return {Path(job.source).stem: outcome for _, job, _, outcome in pipeline._stream(pool, todo)}
 
 
@@ -48,8 +49,8 @@ def test_h38_fatal_fetch_error_crash_and_bug_fail_only_their_article(tmp_path: P
     with FaultyPool(2, settings()) as pool:
         out = _run(pool, sources)
     for good in ("good-1", "good-2", "good-3"):
-        assert isinstance(out[good], pipeline.Produced), out[good]
-    codes = {k: v.error.code for k, v in out.items() if isinstance(v, pipeline.ArticleResult) and v.error}
+        assert isinstance(out[good], stages.Produced), out[good]
+    codes = {k: v.error.code for k, v in out.items() if isinstance(v, model.ArticleResult) and v.error}
     assert codes == {"fatal": "render_failed", "crash": "render_failed", "raise": "internal_error"}
     for name in codes:
         assert f"{name}.md" in out[name].error.message  # type: ignore[union-attr]
@@ -67,9 +68,9 @@ def test_hard_deadline_kills_only_the_runaway_worker(tmp_path: Path) -> None:
         out = _run(pool, sources)
     assert time.monotonic() - started < 120
     hang = out["hang"]
-    assert isinstance(hang, pipeline.ArticleResult) and hang.error and hang.error.code == "timeout"
+    assert isinstance(hang, model.ArticleResult) and hang.error and hang.error.code == "timeout"
     for good in ("good-1", "good-2", "good-3"):
-        assert isinstance(out[good], pipeline.Produced), out[good]
+        assert isinstance(out[good], stages.Produced), out[good]
 
 
 @pytest.mark.slow

@@ -1,0 +1,99 @@
+"""The pure stages: source -> Article -> Extraction -> rendered files, for one article.
+
+`produce()` is pure (returns bytes, writes nothing) and runs in worker processes.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from editorial.config import Settings
+from editorial.errors import EditorialError, RenderError
+from editorial.ingest import ingest
+from editorial.model import (
+    ALL_FORMATS,
+    Article,
+    Extraction,
+    Format,
+    Language,
+    RenderedFile,
+)
+from editorial.timelimit import time_limit
+
+
+@dataclass(frozen=True)
+class Job:
+    """One article to process, with the options that change its outputs."""
+
+    source: str  # path as given (relative to the project root when under it)
+    formats: tuple[Format, ...] = ALL_FORMATS
+    language: Language | None = None
+    pdf_variant: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Produced:
+    article: Article
+    extraction: Extraction
+    files: tuple[RenderedFile, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def stage_ingest(job: Job, settings: Settings) -> Article:
+    return ingest(Path(job.source), limits=settings.limits, language=job.language)
+
+
+def stage_extract(article: Article, settings: Settings) -> Extraction:
+    from editorial.extract import extract
+
+    with time_limit(settings.limits.nlp_timeout, "extraction"):
+        return extract(article)
+
+
+def stage_render(
+    fmt: str, article: Article, extraction: Extraction, job: Job, settings: Settings
+) -> tuple[RenderedFile, ...]:
+    try:
+        if fmt == "article":
+            from editorial.render.article_json import render_article_json
+
+            return (render_article_json(article, extraction),)
+        if fmt == "pdf":
+            from editorial.render.pdf import render_pdf
+
+            return render_pdf(article, extraction, settings=settings,
+                              source_dir=Path(job.source).parent, variant=job.pdf_variant)  # fmt: skip
+        if fmt == "newsletter":
+            from editorial.render.newsletter import render_newsletter
+
+            return render_newsletter(article, extraction, settings=settings)
+        if fmt == "social":
+            from editorial.render.social import render_social
+
+            return render_social(article, extraction, settings=settings)
+    except EditorialError:
+        raise
+    except Exception as exc:  # a renderer bug must fail this article only, with its name
+        raise RenderError(f"{fmt} renderer failed: {type(exc).__name__}: {exc}") from exc
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def produce(job: Job, settings: Settings) -> Produced:
+    """Run every stage for one article; pure (returns the files, writes nothing)."""
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    article = stage_ingest(job, settings)
+    timings["ingest"] = time.perf_counter() - t
+    t = time.perf_counter()
+    extraction = stage_extract(article, settings)
+    timings["extract"] = time.perf_counter() - t
+    files: list[RenderedFile] = []
+    with time_limit(settings.limits.render_timeout, "rendering"):
+        for fmt in ("article", *job.formats):
+            t = time.perf_counter()
+            files += stage_render(fmt, article, extraction, job, settings)
+            timings[f"render_{fmt}"] = time.perf_counter() - t
+    return Produced(article, extraction, tuple(files), timings)
