@@ -69,3 +69,29 @@ class UnsafeSource(IngestError):
     """The source is a symlink, a device, a FIFO or a folder: never read."""
 
     code = "unsafe_source"
+
+
+class UnsupportedLanguage(IngestError):
+    """The article is in a language the newsroom does not publish (`--language` forces one)."""
+
+    code = "unsupported_language"
+
+
+class FetchError(IngestError):
+    """A URL could not be fetched. The message names the URL."""
+
+    code = "fetch_failed"
+
+
+class FetchRefused(FetchError):
+    """The fetch policy refused the URL (scheme, address, redirect)."""
+
+    code = "fetch_refused"
+
+
+class FetchTooLarge(FetchError):
+    code = "fetch_too_large"
+
+
+class FetchHTTPStatus(FetchError):
+    code = "fetch_http_status"
