@@ -69,6 +69,12 @@ def parser() -> argparse.ArgumentParser:
     ext.add_argument("--format", choices=["json", "table"], default="json")
     ext.add_argument("--language", choices=["en", "fr"], default=None)
 
+    ing = sub.add_parser("ingest", help="what the reader takes from each source (before publishing)")
+    ing.add_argument("paths", nargs="+", help="article files, folders, or http(s) URLs")
+    ing.add_argument("--out", default=None, help="write <stem>.json files here (default: a summary)")
+    ing.add_argument("--language", choices=["en", "fr"], default=None, help="override detection")
+    ing.add_argument("--force", action="store_true", help="fetch URLs again (conditional GET)")
+
     srv = sub.add_parser("serve", help="Prefect server + deployments + download app")
     srv.add_argument("--host", default=None)
     srv.add_argument("--prefect-port", type=int, default=None)
@@ -82,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_run(args)
     if args.command == "extract":
         return cmd_extract(args)
+    if args.command == "ingest":
+        return cmd_ingest(args)
     if args.command == "serve":
         offline_env()
         from flows.serve import serve
@@ -117,6 +125,15 @@ def _check_paths(paths: list[str]) -> list[str] | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from editorial import remote
+
+    url_failures: list[ArticleResult] = []
+    if any(remote.is_url(p) for p in args.paths):
+        args.paths, url_failures = remote.fetch_arguments(args.paths, force=args.force)
+        if not args.paths:
+            from rich.console import Console
+
+            return summarise(url_failures, Path(args.out), Console(stderr=True))
     if not _check_paths(args.paths):
         return 2
     offline_env()
@@ -161,6 +178,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             if results_or_none is None:
                 return 1
             results = results_or_none
+    if url_failures:
+        from editorial import store
+
+        results = url_failures + results
+        store.write_run_report(out, results)
     return summarise(results, out, console)
 
 
@@ -270,6 +292,41 @@ def cmd_extract(args: argparse.Namespace) -> int:
             atomic_write(out / f"{Path(source).stem}.json", data.encode("utf-8"))
         else:
             sys.stdout.write(data)
+    return status
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """One JSON per source (`<stem>.json` under --out), or a summary on the terminal."""
+    from editorial import remote, sources
+    from editorial.config import load_settings
+    from editorial.errors import EditorialError
+    from editorial.ingest import ingest
+    from editorial.ingest.report import ingest_record, summary_text
+
+    paths, failures = remote.fetch_arguments(args.paths, force=args.force)
+    status = 1 if failures else 0
+    for f in failures:
+        assert f.error
+        print(f"editorial: {f.error.code}: {f.error.message}", file=sys.stderr)
+    if not _check_paths(paths):
+        return 2
+    settings = load_settings()
+    out = Path(args.out) if args.out else None
+    for source in sources.discover(paths):
+        try:
+            article = ingest(Path(source), limits=settings.limits, language=args.language)
+        except EditorialError as exc:
+            print(f"editorial: {exc.code}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        record = ingest_record(article)
+        if out:
+            from editorial.store import atomic_write
+
+            data = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+            atomic_write(out / f"{Path(source).stem}.json", data.encode("utf-8"))
+        else:
+            print(summary_text(record, source))
     return status
 
 

@@ -298,6 +298,7 @@ def assemble(
         else:
             checked.append(d)
 
+    warnings += announced_lists(checked)
     all_drafts = [Draft("title", title)]
     if standfirst:
         all_drafts.append(Draft("standfirst", standfirst))
@@ -321,11 +322,35 @@ def assemble(
         language=lang,
         tags=tuple(single_line(str(t)) for t in tags if str(t).strip())[:20],
         canonical_url=_meta_str(meta, "canonical_url", "url"),
+        site=_meta_str(meta, "site"),
+        image=_meta_str(meta, "image"),
+        image_alt=_meta_str(meta, "image_alt"),
         blocks=blocks,
         text=text,
         content_hash=hashlib.sha256(data).hexdigest(),
         warnings=tuple(warnings),
     )
+
+
+_QUOTE_OPENERS = ("\"", "\u201c", "\u00ab", "'", "\u2018", "\u2014", "-")
+
+
+def announced_lists(drafts: list[Draft]) -> list[str]:
+    """Paragraphs announcing a list ("Three factors explain it:") with no list after them:
+    the list was probably lost when the page was saved or scraped."""
+    found: list[str] = []
+    for i, d in enumerate(drafts):
+        if d.kind != "paragraph" or not d.text.rstrip().endswith(":"):
+            continue
+        nxt = drafts[i + 1] if i + 1 < len(drafts) else None
+        if nxt is not None and (
+            nxt.kind in ("list_item", "blockquote", "image")
+            or nxt.text.lstrip().startswith(_QUOTE_OPENERS)
+        ):
+            continue
+        tail = " ".join(d.text.split()[-8:])
+        found.append(f"a paragraph announces a list but no list follows it: \u2026{tail!r}")
+    return found
 
 
 def _with_offsets(drafts: list[Draft]) -> tuple[tuple[Block, ...], str]:
