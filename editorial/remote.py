@@ -60,7 +60,7 @@ def resolve_sources(
         try:
             _resolve_url(arg.strip(), settings, sources_dir, force, out)
         except EditorialError as exc:
-            out.failures.append((arg, exc.with_source(arg)))
+            out.failures.append((arg, exc))
     out.paths = list(dict.fromkeys(out.paths))
     return out
 
@@ -74,7 +74,7 @@ def poll_feeds(feeds: list[str], settings: Settings, *, sources_dir: Path) -> Re
             if response is not None:
                 _feed_items(url, response, settings, sources_dir, out)
         except EditorialError as exc:
-            out.failures.append((url, exc.with_source(url)))
+            out.failures.append((url, exc))
     return out
 
 
@@ -228,7 +228,7 @@ def _feed_items(
         try:
             path, fetched = fetch_page(link, settings, sources_dir, force=key in seen)
         except EditorialError as exc:
-            out.failures.append((link, exc.with_source(link)))
+            out.failures.append((link, exc))
             continue
         seen[key] = fingerprint
         out.paths.append(str(path))

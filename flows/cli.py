@@ -69,9 +69,9 @@ def parser() -> argparse.ArgumentParser:
     ext.add_argument("--format", choices=["json", "table"], default="json")
     ext.add_argument("--language", choices=["en", "fr"], default=None)
 
-    ing = sub.add_parser("ingest", help="what the reader takes from each source (before publishing)")
+    ing = sub.add_parser("ingest", help="what the reader takes from each source")
     ing.add_argument("paths", nargs="+", help="article files, folders, or http(s) URLs")
-    ing.add_argument("--out", default=None, help="write <stem>.json files here (default: a summary)")
+    ing.add_argument("--out", default=None, help="write <stem>.json here (default: summary)")
     ing.add_argument("--language", choices=["en", "fr"], default=None, help="override detection")
     ing.add_argument("--force", action="store_true", help="fetch URLs again (conditional GET)")
 
@@ -130,9 +130,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     url_failures: list[ArticleResult] = []
     if any(remote.is_url(p) for p in args.paths):
         args.paths, url_failures = remote.fetch_arguments(args.paths, force=args.force)
-        if not args.paths:
+        if not args.paths:  # every URL failed, or the feeds had nothing new
             from rich.console import Console
 
+            from editorial import store
+
+            store.write_run_report(Path(args.out), url_failures)
             return summarise(url_failures, Path(args.out), Console(stderr=True))
     if not _check_paths(args.paths):
         return 2

@@ -332,7 +332,7 @@ def assemble(
     )
 
 
-_QUOTE_OPENERS = ("\"", "\u201c", "\u00ab", "'", "\u2018", "\u2014", "-")
+_QUOTE_OPENERS = ('"', "\u201c", "\u00ab", "'", "\u2018", "\u2014", "-")
 
 
 def announced_lists(drafts: list[Draft]) -> list[str]:

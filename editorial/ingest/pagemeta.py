@@ -122,7 +122,7 @@ def fallback_metadata(tree: HtmlElement, meta: dict[str, str]) -> None:
     that does not declare its title or date."""
     from trafilatura.metadata import extract_metadata
 
-    doc = extract_metadata(tree)
+    doc = extract_metadata(tree, date_config={"extensive_search": False, "original_date": True})
     for key, attr in (("title", "title"), ("author", "author"), ("date", "date"),
                       ("site", "sitename"), ("image", "image"), ("canonical_url", "url"),
                       ("description", "description")):  # fmt: skip

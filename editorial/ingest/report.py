@@ -27,19 +27,19 @@ def ingest_record(article: Article) -> dict[str, Any]:
 
 def summary_text(record: dict[str, Any], source: str, *, width: int = 96) -> str:
     """A readable summary: the metadata, the first and last blocks, the warnings."""
-    lines = [f"== {source}", f"   title       {record['title']}"]
+    lines = [f"== {source}", f"   {'title':<14}{record['title']}"]
     for key in ("standfirst", "author", "date", "site", "language", "canonical_url"):
         if record.get(key):
             value = textwrap.shorten(str(record[key]), width - 15, placeholder=" ...")
-            lines.append(f"   {key:<12}{value}")
+            lines.append(f"   {key:<14}{value}")
     if record.get("image"):
-        lines.append(f"   {'image':<12}{textwrap.shorten(record['image']['url'], width - 15)}")
+        lines.append(f"   {'image':<14}{textwrap.shorten(record['image']['url'], width - 15)}")
     body: list[str] = record["body"]
     words = sum(len(b.split()) for b in body)
-    lines.append(f"   body        {len(body)} blocks, {words:,} words")
+    lines.append(f"   {'body':<14}{len(body)} blocks, {words:,} words")
     shown = body if len(body) <= 6 else [*body[:4], "...", *body[-2:]]
     for text in shown:
-        lines.append("     | " + textwrap.shorten(text, width - 8, placeholder=" ..."))
+        lines.append("      | " + textwrap.shorten(text, width - 8, placeholder=" ..."))
     for w in record["warnings"]:
-        lines.append(f"   warning     {textwrap.shorten(w, width - 15, placeholder=' ...')}")
+        lines.append(f"   {'warning':<14}{textwrap.shorten(w, width - 15, placeholder=' ...')}")
     return "\n".join(lines)
