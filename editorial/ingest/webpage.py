@@ -16,9 +16,9 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from editorial.ingest.decode import clean_inline, single_line
@@ -255,35 +255,35 @@ _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
+# One pass over the tree, cheap substring tests; the exact tokens are checked in Python.
+_HIDDEN_XPATH = etree.XPath(
+    "//*[@hidden or @aria-hidden='true' or self::template"
+    " or contains(@style, 'none') or contains(@style, 'hidden')"
+    " or contains(@class, 'hid') or contains(@class, 'sr-only') or contains(@class, 'd-none')"
+    " or contains(@class, 'print-only') or contains(@class, 'screen-reader')]"
+)
+_TEXT_XPATH = etree.XPath(
+    "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]",
+    smart_strings=False,
+)
+
+
 def _drop_hidden(tree: HtmlElement) -> None:
     """Remove what a reader never sees: `hidden`, `aria-hidden`, `display:none`, print-only and
     screen-reader-only text, templates."""
-    doomed = []
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
+    for el in _HIDDEN_XPATH(tree):
+        if el.tag in ("html", "body") or el.getparent() is None:
             continue
-        if el.tag == "template" or el.get("hidden") is not None or el.get("aria-hidden") == "true":
-            doomed.append(el)
+        if not (
+            el.tag == "template"
+            or el.get("hidden") is not None
+            or el.get("aria-hidden") == "true"
+            or _HIDDEN_STYLE.search(el.get("style") or "")
+            or _HIDDEN_CLASSES & set((el.get("class") or "").lower().split())
+        ):
             continue
-        style = el.get("style")
-        if style and _HIDDEN_STYLE.search(style):
-            doomed.append(el)
-            continue
-        cls = el.get("class")
-        if cls and _HIDDEN_CLASSES & set(cls.lower().split()):
-            doomed.append(el)
-    for el in doomed:
-        parent = el.getparent()
-        if parent is not None and el.tag not in ("html", "body"):
-            tail = el.tail
-            parent.remove(el)
-            if tail and tail.strip():
-                prev = parent[-1] if len(parent) else None
-                # keep the text that followed the element
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
+        el.drop_tree()  # keeps the text that followed the element
 
 
 def _link_share(d: Draft) -> float:
@@ -344,25 +344,7 @@ def tidy(drafts: list[Draft], meta: dict[str, str]) -> list[Draft]:
 
 
 def _visible_chars(tree: HtmlElement) -> int:
-    body = tree.find(".//body")
-    if body is None:
-        return 0
-    total = 0
-    for node in _texts(body):
-        total += len(node.strip())
-    return total
-
-
-def _texts(el: Any) -> Iterator[str]:
-    for node in el.iter():
-        if not isinstance(node.tag, str) or node.tag in ("script", "style", "noscript", "template"):
-            if node.tail:
-                yield node.tail
-            continue
-        if node.text:
-            yield node.text
-        if node.tail:
-            yield node.tail
+    return sum(len(t.strip()) for t in _TEXT_XPATH(tree))
 
 
 # -- warnings -----------------------------------------------------------------------------
