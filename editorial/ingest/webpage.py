@@ -250,6 +250,8 @@ def _standfirst(meta: dict[str, str], drafts: list[Draft]) -> None:
 _HIDDEN_CLASSES = {"hidden", "hide", "d-none", "visually-hidden", "visuallyhidden", "sr-only",
                    "screen-reader-text", "print-only", "is-hidden", "u-hidden"}  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+LINK_SHARE = 0.8  # a block this much link text is navigation ("related", "see more")
+TRAILING_WORDS = 3  # lines shorter than this after the last paragraph are the page's ("comments")
 _URL_ONLY = re.compile(r"\A\S+://\S+\Z")
 _LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -301,7 +303,7 @@ def tidy(drafts: list[Draft], meta: dict[str, str]) -> list[Draft]:
     keep: list[Draft | None] = []
     for d in drafts:
         if d.kind in ("paragraph", "list_item", "heading") and (
-            _URL_ONLY.match(d.text) or _link_share(d) >= 0.8
+            _URL_ONLY.match(d.text) or _link_share(d) >= LINK_SHARE
         ):
             keep.append(None)
         else:
@@ -322,21 +324,50 @@ def tidy(drafts: list[Draft], meta: dict[str, str]) -> list[Draft]:
         if d.kind == "heading" and (nxt is None or nxt.kind == "heading" and nxt.level <= d.level):
             continue
         result.append(d)
-    # Short lines after the last paragraph of some length.
+    # After the article's last paragraph: headings, short lines, and teaser lists (items that
+    # open with a link to another story: "Headline Its dek...").
     while (
         result
         and result[-1].kind != "image"
-        and (result[-1].kind == "heading" or len(result[-1].text.split()) < 6)
+        and (
+            result[-1].kind == "heading"
+            or len(result[-1].text.split()) < TRAILING_WORDS
+            or result[-1].kind == "list_item"
+            and result[-1].html.startswith("<a ")
+            and _link_share(result[-1]) >= 0.3
+        )
     ):
         result.pop()
-    # Leading headings before any paragraph: the title or the dek again.
+    return _lead(result, meta)
+
+
+def _similar(a: list[str], b: list[str]) -> bool:
+    """Half of the title's words or more: a variant of the headline."""
+    return bool(a and b) and len(set(a) & set(b)) >= 0.5 * len(set(b))
+
+
+def _lead(result: list[Draft], meta: dict[str, str]) -> list[Draft]:
+    """Before the first paragraph: headings that are the title (or a variant of it) or the dek
+    again, and toolbars (runs of list items of one to three words: "Print", "Order reprints")."""
     title = words(meta.get("title", ""))
     description = words(meta.get("description", ""))
-    while result and result[0].kind == "heading":
+    while result and result[0].kind in ("heading", "list_item"):
         first = words(result[0].text)
-        if first in (title, description) or not meta.get("description"):
-            if first not in (title, description) and not meta.get("description"):
-                meta["description"] = result[0].text
+        if result[0].kind == "list_item":
+            run = 0
+            while (
+                run < len(result)
+                and result[run].kind == "list_item"
+                and (len(result[run].text.split()) <= 3)
+            ):
+                run += 1
+            if run < 2 or (run < len(result) and result[run].kind == "list_item"):
+                break
+            del result[:run]
+        elif first in (title, description) or _similar(first, title):
+            result.pop(0)
+        elif not meta.get("description"):
+            meta["description"] = result[0].text  # a dek set as a heading
             result.pop(0)
         else:
             break
