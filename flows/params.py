@@ -36,6 +36,8 @@ DOWNLOAD_URL_ENV = "EDITORIAL_DOWNLOAD_URL"
 def check_article_path(value: str, root: Path = PROJECT_ROOT) -> str:
     """`value` normalised (POSIX, relative to `root`) when it names a supported file under
     `root/sources/`; otherwise ValueError with a message naming the value."""
+    if value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()  # a URL: fetched into sources/web/ under the fetch policy
     raw = value.strip().replace("\\", "/")
     where = f"a file under {SOURCES_DIR}/, e.g. {SAMPLE_ARTICLE}"
     if not raw:
@@ -64,7 +66,7 @@ class ArticleRequest(BaseModel):
         default=SAMPLE_ARTICLE,
         title="Article",
         description=f"Path relative to the project root, under {SOURCES_DIR}/ "
-        f"(for example {SAMPLE_ARTICLE}).",
+        f"(for example {SAMPLE_ARTICLE}), or an http(s) URL of a web page.",
         examples=[SAMPLE_ARTICLE],
     )
     outputs: list[Format] = Field(

@@ -467,6 +467,12 @@ def publish_article_manual(request: ArticleRequest) -> ArticleResult:
     Writes to outputs/ (or $EDITORIAL_OUTPUT_DIR); one run at a time per article: a second
     run of the same article waits for the first (then usually finds nothing changed)."""
     source = request.article
+    if remote.is_url(source):  # fetched once into sources/web/ (a forced run: conditional GET)
+        fetched, failures = remote.fetch_arguments([source], force=request.force)
+        if failures or not fetched:
+            error = failures[0].error if failures else None
+            raise ArticleFailed(f"{error.code}: {error.message}" if error else f"{source}: no page")
+        source = fetched[0]
     if (Path.cwd() / source).resolve() != (PROJECT_ROOT / source).resolve():
         source = str(PROJECT_ROOT / source)  # not run from the project root
     job = stages.Job(source=source, formats=request.formats, language=request.language_override,
