@@ -19,7 +19,7 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 DEFAULT_CONFIG = PROJECT_ROOT / "editorial.toml"
 
 # Bump when a change to the code changes any output: it invalidates every cached result.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: web-page reader, languages, list warnings (issue 13)
 
 
 class Section(BaseModel):
