@@ -146,3 +146,25 @@ def test_ingest_a_url(server: Server, tmp_path: Path, monkeypatch: pytest.Monkey
     data = json.loads((tmp_path / "out" / "story.json").read_text("utf-8"))
     assert data["title"] == "Harbour reopens after the storms" and len(data["body"]) == 9
     assert (tmp_path / "sources" / "web" / f"127.0.0.1-{server.port}" / "story.html").exists()
+
+
+def test_run_a_url_publishes_it_and_a_rerun_does_not_fetch(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.cli import main
+
+    monkeypatch.setenv("EDITORIAL_SOURCES_DIR", str(tmp_path / "sources"))
+    monkeypatch.setenv("EDITORIAL_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    server.routes["/2026/03/harbour"] = _page()  # type: ignore[assignment]
+    out = tmp_path / "out"
+    args = ["run", server.url("/2026/03/harbour"), "--out", str(out), "--no-prefect", "--quiet",
+            "--formats", "newsletter", "--workers", "1"]  # fmt: skip
+    assert main(list(args)) == 0
+    report = json.loads((out / "run-report.json").read_text("utf-8"))
+    [row] = report["articles"]
+    assert row["status"] == "ok" and row["slug"] == "harbour-reopens-after-the-storms"
+    html = (out / row["slug"] / "newsletter.html").read_text("utf-8")
+    assert "Harbour reopens after the storms" in html and "cookies" not in html
+    assert main(list(args)) == 0
+    assert len(server.hits("/2026/03/harbour")) == 1  # the rerun read sources/web/
+    assert json.loads((out / "run-report.json").read_text("utf-8"))["articles"][0]["status"] == "skipped"
