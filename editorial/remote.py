@@ -28,6 +28,7 @@ from slugify import slugify
 from editorial import fetch as fetching
 from editorial.config import Settings
 from editorial.errors import EditorialError, FetchError
+from editorial.ingest import FETCH_SIDECAR
 from editorial.store import atomic_write
 
 WEB_DIR = "web"
@@ -90,7 +91,7 @@ def page_path(url: str, sources_dir: Path) -> Path:
 
 
 def sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".fetch.json")
+    return path.with_name(path.name + FETCH_SIDECAR)
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:

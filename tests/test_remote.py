@@ -168,3 +168,14 @@ def test_run_a_url_publishes_it_and_a_rerun_does_not_fetch(
     assert main(list(args)) == 0
     assert len(server.hits("/2026/03/harbour")) == 1  # the rerun read sources/web/
     assert json.loads((out / "run-report.json").read_text("utf-8"))["articles"][0]["status"] == "skipped"
+
+
+def test_a_fetched_page_without_canonical_link_gets_its_url(server: Server, tmp_path: Path) -> None:
+    from editorial.ingest import ingest
+
+    bare = b"<html><head><title>Note</title></head><body><nav>n</nav><h1>Note</h1><p>" + (
+        b"The harbour of Brest reopened on Monday after a week of storms, the mayor said. " * 3
+    ) + b"</p></body></html>"
+    server.routes["/note"] = Reply(body=bare, headers={"Content-Type": "text/html"})
+    r = resolve_sources([server.url("/note")], SETTINGS, sources_dir=tmp_path)
+    assert ingest(Path(r.paths[0])).canonical_url == server.url("/note")

@@ -28,7 +28,7 @@ from editorial.ingest.container import check_container
 from editorial.ingest.dates import parse_date
 from editorial.ingest.decode import decode, single_line
 from editorial.ingest.draft import Draft, Parsed
-from editorial.ingest.sanitize import clean_inline_html
+from editorial.ingest.sanitize import clean_inline_html, safe_href
 from editorial.model import Article, Block, Language
 
 __all__ = ["SUPPORTED", "ingest", "ingest_bytes", "make_slug", "read_source"]
@@ -50,12 +50,32 @@ def ingest(
         if fmt is None:
             raise UnsupportedFormat(f"unsupported file type {path.suffix or '(none)'!r}")
         data = read_source(path, limits.max_input_bytes)
-        return ingest_bytes(data, fmt, source=str(path), base_dir=path.parent, limits=limits,
-                            language=language)  # fmt: skip
+        article = ingest_bytes(data, fmt, source=str(path), base_dir=path.parent, limits=limits,
+                               language=language)  # fmt: skip
+        if not article.canonical_url and fmt == "html":
+            url = fetched_url(path)
+            if url:
+                article = article.model_copy(update={"canonical_url": url})
+        return article
     except EditorialError as exc:
         raise exc.with_source(str(path)) from exc
     except OSError as exc:
         raise IngestError(f"cannot read the file ({exc.strerror})", source=str(path)) from exc
+
+
+FETCH_SIDECAR = ".fetch.json"  # beside a fetched page: its URL, fetch time, ETag (remote.py)
+
+
+def fetched_url(path: Path) -> str:
+    """The URL a page under sources/web/ was fetched from (its sidecar), or ""."""
+    import json
+
+    try:
+        meta = json.loads(read_source(path.with_name(path.name + FETCH_SIDECAR), 65_536))
+    except (OSError, ValueError, EditorialError):
+        return ""
+    url = meta.get("final_url") or meta.get("url") if isinstance(meta, dict) else ""
+    return safe_href(url) if isinstance(url, str) else ""
 
 
 def read_source(path: Path, max_bytes: int) -> bytes:
