@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 from pathlib import Path
@@ -68,9 +69,13 @@ def test_reading_a_page_makes_no_request(tmp_path: Path) -> None:
     thread = threading.Thread(target=accept)
     thread.start()
     a = ingest_bytes(page.encode(), "html", source="p.html", base_dir=tmp_path, limits=_limits())
+    # Without a declared date, trafilatura's metadata heuristics (htmldate) run too.
+    bare = re.sub(r'<script type="application/ld\+json">.*?</script>', "", page, flags=re.S)
+    bare = bare.replace(' datetime="2026-03-09"', "")
+    b = ingest_bytes(bare.encode(), "html", source="q.html", base_dir=tmp_path, limits=_limits())
     thread.join()
     sock.close()
-    assert a.title and hits == []
+    assert a.title and b.title and hits == []
 
 
 def test_fragments_and_bare_documents_still_go_through_pandoc() -> None:
