@@ -1,8 +1,8 @@
 """What each stage costs on the sample, and the naive route a user could take instead.
 
-Usage: python bench/stages.py [--repeats 7] [--article FILE]
+Usage: python bench/stages.py [--repeats 7] [--article FILE] [--floor N [--compare-cards]]
 
-Three groups of medians, printed as they are measured and saved to bench/out/stages.json:
+Four groups of medians, printed as they are measured and saved to bench/out/stages.json:
 
 1. start-up, each in a fresh interpreter: bare Python, `import editorial.pipeline`,
    `import spacy`, each spaCy model load, `import weasyprint` (with the PDF renderer),
@@ -10,12 +10,21 @@ Three groups of medians, printed as they are measured and saved to bench/out/sta
 2. the stages on one article in a warm process (after one warm-up pass): ingest, extract,
    each renderer (with the PDF split into context+HTML, layout, write, preview, and the quote
    cards out of social), and writing the outputs through editorial.store;
-3. the naive route: `pandoc ARTICLE -o out.pdf --pdf-engine=weasyprint` (PDF only, unstyled).
+3. the naive route: `pandoc ARTICLE -o out.pdf --pdf-engine=weasyprint` (PDF only, unstyled);
+4. with --floor N: the floor and the overhead over it, per article, over N bench-corpus articles
+   in one warm process (as a worker runs them: produce, publish, one garbage collection). The
+   floor is what issue 18 accepts as the cost of an article: WeasyPrint laying out the report
+   (`pdf.layout`) and writing its pages (`pdf.write_pdf`), and spaCy reading the text
+   (`Language.pipe`). Everything else is overhead, shown by part. CPU time of this process
+   (`time.process_time`): the machine is shared, wall times are not. --compare-cards also times
+   the WeasyPrint quote cards of before issue 18 (tests/card_reference.py) on each article,
+   interleaved with the Pillow ones, outside the totals.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import shutil
@@ -191,12 +200,204 @@ def naive(article_path: Path, repeats: int) -> list[float]:
     return values
 
 
+class CpuMeter:
+    """CPU seconds spent inside wrapped functions, per name, for the current article. A call
+    inside another wrapped call counts for both (the parts below say which nest)."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, float] = {}
+        self.undo: list[Callable[[], None]] = []
+
+    def wrap(self, owner: Any, attr: str, name: str) -> None:
+        original = getattr(owner, attr)
+
+        def add(c: float) -> None:
+            self.now[name] = self.now.get(name, 0.0) + time.process_time() - c
+
+        def steps(gen: Any) -> Any:  # a generator's time is in its steps, not in the call
+            while True:
+                c = time.process_time()
+                try:
+                    item = next(gen)
+                except StopIteration:
+                    add(c)
+                    return
+                add(c)
+                yield item
+
+        def timed(*args: Any, **kw: Any) -> Any:
+            c = time.process_time()
+            try:
+                value = original(*args, **kw)
+            finally:
+                add(c)
+            return steps(value) if inspect.isgenerator(value) else value
+
+        setattr(owner, attr, timed)
+        self.undo.append(lambda: setattr(owner, attr, original))
+
+    def wrap_render(self, pipeline: Any) -> None:
+        """stage_render, per format."""
+        original = pipeline.stage_render
+
+        def timed(fmt: str, *args: Any, **kw: Any) -> Any:
+            c = time.process_time()
+            try:
+                return original(fmt, *args, **kw)
+            finally:
+                key = f"render {fmt}"
+                self.now[key] = self.now.get(key, 0.0) + time.process_time() - c
+
+        pipeline.stage_render = timed
+        self.undo.append(lambda: setattr(pipeline, "stage_render", original))
+
+    def restore(self) -> None:
+        for undo in reversed(self.undo):
+            undo()
+
+
+FLOOR_PARTS = ("pdf layout (WeasyPrint)", "pdf write (WeasyPrint)", "spaCy reading (Language.pipe)")
+# (part, the wrapped part it is inside of: its time is taken out of that one's "rest")
+OVERHEAD_PARTS = (
+    ("ingest", ""),
+    ("extract", ""),
+    ("render article", ""),
+    ("render pdf", ""),
+    ("pdf preview PNG", "render pdf"),
+    ("render newsletter", ""),
+    ("render social", ""),
+    ("social: quote cards", "render social"),
+    ("job key", ""),
+    ("publish (store, fsync)", ""),
+    ("gc.collect", ""),
+)
+
+
+def floor(n: int, compare_cards: bool) -> dict[str, Any]:
+    import gc
+
+    import corpus
+    import spacy.language
+
+    from editorial import pipeline
+    from editorial.config import load_settings
+    from editorial.render import cards, pdf
+
+    settings = load_settings()
+    corpus_dir = OUT / f"corpus-{n + 2}"
+    files = [corpus_dir / e.file for e in corpus.build(n + 2, corpus_dir)]
+    out = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    reference: Any = None
+    if compare_cards:
+        sys.path.insert(0, str(ROOT / "tests"))
+        reference = __import__("card_reference")
+    # Warm-up outside the measure: one article per language (models, fonts, stylesheets).
+    seen: set[str] = set()
+    for f in list(files):
+        job = pipeline.Job(source=str(f))
+        lang = pipeline.stage_ingest(job, settings).language
+        if lang not in seen:
+            seen.add(lang)
+            files.remove(f)
+            pipeline.publish(job, pipeline.produce(job, settings), "warm", out)
+            if reference is not None:
+                produced = pipeline.produce(job, settings)
+                reference.render_cards(produced.article, produced.extraction, settings=settings)
+    files = files[:n]
+    gc.collect()
+    gc.freeze()
+    meter = CpuMeter()
+    meter.wrap(pdf, "layout", "pdf layout (WeasyPrint)")
+    meter.wrap(pdf, "write_pdf", "pdf write (WeasyPrint)")
+    meter.wrap(pdf, "preview_png", "pdf preview PNG")
+    meter.wrap(spacy.language.Language, "pipe", "spaCy reading (Language.pipe)")
+    meter.wrap(pipeline, "stage_ingest", "ingest")
+    meter.wrap(pipeline, "stage_extract", "extract")
+    meter.wrap(cards, "render_cards", "social: quote cards")
+    meter.wrap_render(pipeline)
+    rows: list[dict[str, float]] = []
+    try:
+        for f in files:
+            meter.now = {}
+            job = pipeline.Job(source=str(f))
+            c = time.process_time()
+            key = pipeline.job_key(job, settings)
+            meter.now["job key"] = time.process_time() - c
+            produced = pipeline.produce(job, settings)
+            p = time.process_time()
+            pipeline.publish(job, produced, key, out)
+            meter.now["publish (store, fsync)"] = time.process_time() - p
+            g = time.process_time()
+            gc.collect()
+            meter.now["gc.collect"] = time.process_time() - g
+            meter.now["total"] = time.process_time() - c
+            if reference is not None:  # not in the total: the cards as they were drawn before
+                r = time.process_time()
+                reference.render_cards(produced.article, produced.extraction, settings=settings)
+                meter.now["(before issue 18) WeasyPrint quote cards"] = time.process_time() - r
+                gc.collect()
+            rows.append(dict(meter.now))
+    finally:
+        meter.restore()
+        shutil.rmtree(out, ignore_errors=True)
+    return floor_report(rows)
+
+
+def floor_report(rows: list[dict[str, float]]) -> dict[str, Any]:
+    def med(name: str) -> float:
+        return statistics.median(r.get(name, 0.0) for r in rows)
+
+    for r in rows:
+        r["floor"] = sum(r.get(k, 0.0) for k in FLOOR_PARTS)
+        r["overhead"] = r["total"] - r["floor"]
+        r["render pdf, rest"] = (r.get("render pdf", 0.0) - r.get("pdf preview PNG", 0.0)
+                                 - r.get("pdf layout (WeasyPrint)", 0.0)
+                                 - r.get("pdf write (WeasyPrint)", 0.0))  # fmt: skip
+        r["extract, rest"] = r.get("extract", 0.0) - r.get("spaCy reading (Language.pipe)", 0.0)
+        r["render social, rest"] = r.get("render social", 0.0) - r.get("social: quote cards", 0.0)
+    n = len(rows)
+    print(f"  {n} articles, CPU per article (median; mean in brackets):", flush=True)
+
+    def line(label: str, name: str) -> None:
+        mean = sum(r.get(name, 0.0) for r in rows) / n
+        print(f"    {label:52} {med(name) * 1000:7.1f} ms  ({mean * 1000:6.1f})", flush=True)
+
+    print("    floor:")
+    for k in FLOOR_PARTS:
+        line(k, k)
+    line("= floor", "floor")
+    print("    overhead:")
+    for k in ("ingest", "extract, rest", "render article", "render pdf, rest", "pdf preview PNG",
+              "render newsletter", "render social, rest", "social: quote cards", "job key",
+              "publish (store, fsync)", "gc.collect"):  # fmt: skip
+        line(k, k)
+    line("= overhead (total - floor)", "overhead")
+    line("total (job key + produce + publish + gc)", "total")
+    if any("(before issue 18) WeasyPrint quote cards" in r for r in rows):
+        line("(before issue 18) WeasyPrint quote cards", "(before issue 18) WeasyPrint quote cards")
+    ratio = sum(r["overhead"] for r in rows) / max(1e-9, sum(r["floor"] for r in rows))
+    print(f"    overhead over the floor: {100 * ratio:.0f}% (sums over the articles); "
+          f"total {sum(r['total'] for r in rows) / n:.3f} CPU-s per article (mean)", flush=True)  # fmt: skip
+    return {"rows": rows, "overhead_over_floor": ratio}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeats", type=int, default=7)
     p.add_argument("--article", type=Path, default=SAMPLE)
     p.add_argument("--skip-startup", action="store_true")
+    p.add_argument("--floor", type=int, default=0, metavar="N",
+                   help="only the floor and overhead over N corpus articles (part 4)")
+    p.add_argument("--compare-cards", action="store_true")
     args = p.parse_args(argv)
+    if args.floor:
+        print(f"load average {os.getloadavg()[0]:.1f}; floor and overhead, one warm process:",
+              flush=True)  # fmt: skip
+        measured = {"floor": floor(args.floor, args.compare_cards)}
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "stages-floor.json").write_text(json.dumps(measured, indent=1) + "\n", "utf-8")
+        print(f"saved {OUT / 'stages-floor.json'}", flush=True)
+        return 0
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
           "(above the core count, expect inflated times)", flush=True)  # fmt: skip
     result: dict[str, Any] = {"article": str(args.article), "repeats": args.repeats}

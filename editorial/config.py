@@ -52,7 +52,11 @@ class Newsletter(Section):
     sender: str = "Editorial <newsletter@example.org>"
     recipient: str = "Readers <readers@example.org>"
     postal_address: str = "Editorial, 1 Example Street, 75000 Paris, France"
-    unsubscribe_url: str = "https://example.org/unsubscribe?id={{subscriber_id}}"
+    # "{subscriber}" in unsubscribe_url stands for subscriber_merge_tag, the placeholder the
+    # mailing service replaces (each has its own syntax: "*|UNIQID|*", "{{ contact.ID }}",
+    # "%recipient.id%"). The default is valid in a URL, so the HTML validates as it is.
+    unsubscribe_url: str = "https://example.org/unsubscribe?id={subscriber}"
+    subscriber_merge_tag: str = "$subscriber_id$"
     unsubscribe_mailto: str = "mailto:unsubscribe@example.org"
     summary_words: int = 90
 

@@ -54,8 +54,15 @@ def stage_extract(article: Article, settings: Settings) -> Extraction:
 
 
 def stage_render(
-    fmt: str, article: Article, extraction: Extraction, job: Job, settings: Settings
+    fmt: str,
+    article: Article,
+    extraction: Extraction,
+    job: Job,
+    settings: Settings,
+    rendered: tuple[RenderedFile, ...] = (),
 ) -> tuple[RenderedFile, ...]:
+    """One format's files; `rendered`: what the formats before it made (the newsletter's .eml
+    carries the PDF's preview)."""
     try:
         if fmt == "article":
             from editorial.render.article_json import render_article_json
@@ -69,7 +76,14 @@ def stage_render(
         if fmt == "newsletter":
             from editorial.render.newsletter import render_newsletter
 
-            return render_newsletter(article, extraction, settings=settings)
+            preview = next((f.data for f in rendered if f.name == "report.png"), None)
+            return render_newsletter(article, extraction, settings=settings, preview=preview)
+        if fmt == "web":
+            from editorial.render.webpage import render_webpage
+
+            return render_webpage(article, extraction, settings=settings,
+                                  source_dir=Path(job.source).parent,
+                                  has_pdf="pdf" in job.formats, has_card="social" in job.formats)  # fmt: skip
         if fmt == "social":
             from editorial.render.social import render_social
 
@@ -92,8 +106,22 @@ def produce(job: Job, settings: Settings) -> Produced:
     timings["extract"] = time.perf_counter() - t
     files: list[RenderedFile] = []
     with time_limit(settings.limits.render_timeout, "rendering"):
-        for fmt in ("article", *job.formats):
+        for fmt in ("article", *job.formats, "web"):  # the web page: what every link leads to
             t = time.perf_counter()
-            files += stage_render(fmt, article, extraction, job, settings)
+            files += stage_render(fmt, article, extraction, job, settings, tuple(files))
             timings[f"render_{fmt}"] = time.perf_counter() - t
+    warnings = render_warnings(job, article, settings)
+    if warnings:
+        article = article.model_copy(update={"warnings": article.warnings + warnings})
     return Produced(article, extraction, tuple(files), timings)
+
+
+def render_warnings(job: Job, article: Article, settings: Settings) -> tuple[str, ...]:
+    """What keeps the outputs from being sent or shared as they are (for the run report)."""
+    from editorial.render.newsletter import newsletter_warnings
+    from editorial.render.webpage import web_warnings
+
+    found = web_warnings(settings)
+    if "newsletter" in job.formats:
+        found += newsletter_warnings(article, settings)
+    return found

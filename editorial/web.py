@@ -39,6 +39,7 @@ MEDIA_TYPES: dict[str, tuple[str, bool]] = {
 }
 # What the index links to, in this order: (file name or folder prefix, label).
 LINKS: tuple[tuple[str, str], ...] = (
+    ("index.html", "Web page"),
     ("report.pdf", "PDF"),
     ("newsletter.html", "Newsletter"),
     ("newsletter.txt", "Text"),
@@ -47,6 +48,7 @@ LINKS: tuple[tuple[str, str], ...] = (
     ("cards/", "Card"),
 )
 PREVIEW = "report.png"
+WEB_PAGE = "index.html"
 _FILE_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 _PAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'self' 'unsafe-inline'"
 
@@ -305,6 +307,16 @@ def create_app(
             content_disposition_type="attachment" if found.attachment else "inline",
             headers={"Content-Security-Policy": _FILE_CSP, "Cache-Control": "no-cache"},
         )  # fmt: skip
+
+    # The article's web page at /<slug>/ (what the newsletter and the posts link to under
+    # brand.url), and its relative links (report.pdf, report.png, cards/...) beside it.
+    @app.api_route("/{slug}/", methods=["GET", "HEAD"])
+    def article_page(slug: str) -> Response:
+        return download(slug, WEB_PAGE)
+
+    @app.api_route("/{slug}/{name:path}", methods=["GET", "HEAD"])
+    def article_file(slug: str, name: str) -> Response:
+        return download(slug, name)
 
     return app
 

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from editorial.model import Article, Extraction
 
@@ -18,6 +19,12 @@ os.environ.setdefault("EDITORIAL_PUBLISHER", "off")  # a developer's `make serve
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+# Property tests: the same examples on every `make test` (a red CI run is then the code's
+# fault, not the draw's); `HYPOTHESIS_PROFILE=explore` draws new examples on a developer's machine.
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"

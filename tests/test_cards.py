@@ -1,12 +1,13 @@
-"""Quote cards: the right pixel sizes, and every glyph inside the card, checked twice: in
-WeasyPrint's layout boxes and in the characters of the PDF that becomes the PNG."""
+"""Quote cards: the right pixel sizes, every glyph's ink inside the card, and the same card as the
+WeasyPrint design they replace (tests/card_reference.py): same words, size, line breaks and line
+positions, and pixels that differ only where two rasterisers anti-alias glyph edges differently."""
 
 from __future__ import annotations
 
 import io
 from pathlib import Path
 
-import pypdfium2
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,9 +16,9 @@ from PIL import Image
 from editorial.config import Settings
 from editorial.model import Article, Block, Extraction, Quote
 from editorial.render import cards
+from tests import card_reference as reference
+from tests.conftest import EVAL, SAMPLE, ingest_and_extract
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "sources" / "can-france-become-a-global-ai-hub.txt"
 SHOTS = Path("/tmp/cards")
 DEFAULT = Settings()
 
@@ -33,30 +34,30 @@ def extraction(*quotes: tuple[str, str]) -> Extraction:
         Quote(text=t, speaker=s, start=i, end=i + 1, group=i + 1) for i, (t, s) in enumerate(quotes)))
 
 
-def glyphs_outside(document: object) -> list[tuple[str, tuple[float, float, float, float]]]:
-    """Characters of the card's PDF whose box leaves the page (pypdfium2, PDF points)."""
-    pdf = pypdfium2.PdfDocument(document.write_pdf())  # type: ignore[attr-defined]
-    try:
-        page = pdf[0]
-        width, height = page.get_size()
-        text = page.get_textpage()
-        out = []
-        for i in range(text.count_chars()):
-            left, bottom, right, top = text.get_charbox(i)
-            if left < -0.5 or bottom < -0.5 or right > width + 0.5 or top > height + 0.5:
-                out.append((text.get_text_range(i, 1), (left, bottom, right, top)))
-        assert text.count_chars() > 0
-        return out
-    finally:
-        pdf.close()
+def ink_outside(card: cards.Card) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Runs of text whose glyphs' ink (FreeType's bounding box, as drawn) leaves the card."""
+    out = []
+    for line in card.lines:
+        x = line.x
+        for run, path in cards.runs(line.text.upper() if line.style.upper else line.text, line.style.faces):
+            face = cards.font(path, line.style.size)
+            left, top, right, bottom = face.getbbox(run, anchor="ls")
+            box = (int(x + left), int(line.baseline + top), int(x + right + line.style.tracking * line.style.size * len(run)),
+                   int(line.baseline + bottom))  # fmt: skip
+            if box[0] < 0 or box[1] < 0 or box[2] > card.width or box[3] > card.height:
+                out.append((run, box))
+            x += face.getlength(run)
+    return out
 
 
 def check_laid_out(laid: cards.LaidOut) -> None:
     assert [s for s, _, _ in laid.pages] == [cards.LANDSCAPE, cards.SQUARE]
-    for shape, ctx, doc in laid.pages:
-        assert cards.overflow(doc) == [], (shape, ctx.font_size)
-        assert glyphs_outside(doc) == [], shape
+    for shape, ctx, card in laid.pages:
+        assert (card.width, card.height) == (shape.width, shape.height)
+        assert cards.overflow(card) == [], (shape, ctx.font_size)
+        assert ink_outside(card) == [], shape
         assert ctx.font_size >= min(shape.sizes)
+        assert card.lines
 
 
 def save(name: str, files: tuple) -> None:  # type: ignore[type-arg]
@@ -66,11 +67,7 @@ def save(name: str, files: tuple) -> None:  # type: ignore[type-arg]
 
 
 def test_sample_cards() -> None:
-    from editorial.extract import extract
-    from editorial.ingest import ingest
-
-    a = ingest(SAMPLE)
-    ex = extract(a)
+    a, ex = ingest_and_extract(SAMPLE)
     laid = cards.lay_out_cards(a, ex, settings=DEFAULT)
     check_laid_out(laid)
     assert laid.quote and laid.alt.startswith("Quote card: ")
@@ -81,13 +78,81 @@ def test_sample_cards() -> None:
     save("sample", card_set.files)
 
 
+# ---------------------------------------------------------------- against the WeasyPrint design
+
+
+def reference_lines(document: object) -> list[tuple[str, str, float]]:
+    """(zone, text, top) of each line of the WeasyPrint card: the text boxes of one line (the
+    speaker's "— " is a box of its own) joined."""
+    lines: dict[tuple[str, float], list[tuple[float, str]]] = {}
+    for zone, text, (left, top, _, _) in reference.text_rects(document):
+        lines.setdefault((zone, round(top, 2)), []).append((left, text))
+    return [(zone, "".join(t for _, t in sorted(parts)), top) for (zone, top), parts in lines.items()]
+
+
+def pixels(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.int16)
+
+
+def difference(old: np.ndarray, new: np.ndarray) -> tuple[float, float]:
+    """Mean of the largest channel difference (out of 255), and the share of pixels that
+    differ by more than a quarter of the range."""
+    d = np.abs(old - new).max(axis=2)
+    return float(d.mean()), float((d > 64).mean())
+
+
+# Measured on the 28 cards of the sample and the 13 eval articles: mean 0.6-2.5, share 0.3-1.5%.
+# The difference is on glyph edges (pdfium and FreeType anti-alias outlines differently); the
+# same card drawn one pixel too low measures mean 3.5 and a share of 2.9% (checked below).
+MEAN_LIMIT, SHARE_LIMIT = 3.0, 0.02
+COMPARED = [SAMPLE, *sorted(EVAL.glob("en/*.txt"))[:2], *sorted(EVAL.glob("fr/*.txt"))[:2]]
+
+
+@pytest.mark.parametrize("path", COMPARED, ids=[p.stem for p in COMPARED])
+def test_cards_match_the_weasyprint_design(path: Path) -> None:
+    a, ex = ingest_and_extract(path)
+    old = reference.lay_out_cards(a, ex, settings=DEFAULT)
+    new = cards.lay_out_cards(a, ex, settings=DEFAULT)
+    assert (new.quote, new.speaker, new.alt) == (old.quote, old.speaker, old.alt)
+    for (shape, old_ctx, document), (_, ctx, card) in zip(old.pages, new.pages, strict=True):
+        assert (ctx.font_size, ctx.offset) == (old_ctx.font_size, old_ctx.offset), shape
+        want = reference_lines(document)
+        got = [(ln.zone, ln.text, ln.top) for ln in card.lines]
+        assert [(z, t) for z, t, _ in got] == [(z, t) for z, t, _ in want]
+        assert max(abs(g[2] - w[2]) for g, w in zip(got, want, strict=True)) < 0.05
+        old_png, new_png = reference.png(document, shape), cards.png(card)
+        old_px, new_px = pixels(old_png), pixels(new_png)
+        mean, share = difference(old_px, new_px)
+        name = f"{path.stem}-{shape.width}x{shape.height}"
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        (SHOTS / f"compare-{name}-weasyprint.png").write_bytes(old_png)
+        (SHOTS / f"compare-{name}-pillow.png").write_bytes(new_png)
+        assert mean < MEAN_LIMIT and share < SHARE_LIMIT, (name, mean, share)
+        if path == SAMPLE:  # the measure sees a card one pixel off
+            mean, share = difference(old_px, np.roll(new_px, 1, axis=0))
+            assert mean > MEAN_LIMIT or share > SHARE_LIMIT, (mean, share)
+
+
+def test_title_card_matches_the_weasyprint_design() -> None:
+    a, ex = article("Paris, year zero of AI: what the new laboratories will change"), extraction()
+    old = reference.lay_out_cards(a, ex, settings=DEFAULT)
+    new = cards.lay_out_cards(a, ex, settings=DEFAULT)
+    for (shape, old_ctx, document), (_, ctx, card) in zip(old.pages, new.pages, strict=True):
+        assert (ctx.font_size, ctx.offset) == (old_ctx.font_size, old_ctx.offset)
+        assert [ln.text for ln in card.lines] == [t for _, t, _ in reference_lines(document)]
+        mean, share = difference(pixels(reference.png(document, shape)), pixels(cards.png(card)))
+        assert mean < MEAN_LIMIT and share < SHARE_LIMIT, (shape, mean, share)
+
+
+# ---------------------------------------------------------------- the drawing
+
+
 def test_cards_keep_to_the_design_palette() -> None:
     """The PNG is indexed on the fixed palette: the design colours exactly, the rest blends."""
-    assert cards.design_colours("a { color: #14213d; } b { color: #fff }", "#14213d") == (
-        (20, 33, 61), (255, 255, 255))  # fmt: skip
+    css = reference.STYLESHEET.read_text("utf-8") + reference.TEMPLATE_FILE.read_text("utf-8")
+    assert set(reference.design_colours(css)) == set(cards.DESIGN_COLOURS)  # the design's colours
     card_set = cards.render_cards(article(), extraction(("We will build it here.", "Ada")), settings=DEFAULT)
-    css = cards.STYLESHEET.read_text("utf-8") + cards.TEMPLATE_FILE.read_text("utf-8")
-    design = set(cards.design_colours(css))
+    design = set(cards.DESIGN_COLOURS)
     for f in card_set.files:
         image = Image.open(io.BytesIO(f.data))
         assert image.mode == "P"
@@ -113,10 +178,29 @@ def test_hard_text_stays_inside(name: str, quote: str, speaker: str, title: str)
     save(name, cards.render_cards(article(title), extraction((quote, speaker)), settings=DEFAULT).files)
 
 
+def test_an_unbreakable_word_is_cut_where_graphemes_end() -> None:
+    style = cards.quote_style(64)
+    lines = cards.wrap("a" * 140 + " and more", style, 1038, "en")
+    assert lines[-1] == "and more" and "".join(lines[:-1]) == "a" * 140 and len(lines) > 2
+    assert all(cards.width(line, style) <= 1038.01 for line in lines)
+    family = "👨\u200d👩\u200d👧" * 30
+    cut = cards.wrap(family, cards.quote_style(88), 918, "en")
+    assert "".join(cut) == family and all(line.startswith("👨") and line.endswith("👧") for line in cut)
+
+
+def test_french_spaces_do_not_break() -> None:
+    text = "«\u202fNous sommes en l’an zéro\u202f»"
+    for room in (200, 400, 700):
+        for line in cards.wrap(text, cards.quote_style(64), room, "fr"):
+            assert not line.startswith("»") and not line.endswith("«")
+
+
 def test_no_quote_gives_a_title_card() -> None:
     laid = cards.lay_out_cards(article("Paris, year zero of AI"), extraction(), settings=DEFAULT)
     check_laid_out(laid)
     assert laid.quote == "" and laid.alt == "Title card: Paris, year zero of AI. Editorial."
+    assert all(card.rule is None and {ln.zone for ln in card.lines} == {"brand", "main"}
+               for _, _, card in laid.pages)  # fmt: skip
 
 
 def test_french_card_alt_and_marks() -> None:
@@ -127,11 +211,10 @@ def test_french_card_alt_and_marks() -> None:
                         "Extrait de «\u202fLa France, pôle de l’IA\u202f?\u202f», Editorial.")
 
 
-def test_card_html_is_escaped() -> None:
-    ctx = cards.CardContext(width=1200, height=630, font_size=40, language="en", quote="<img src=x onerror=y>",
-                            speaker="<b>", title="<script>", brand="B")
-    html = cards.card_html(ctx)
-    assert "<img src=x" not in html and "<script>" not in html and "&lt;script&gt;" in html
+def test_markup_is_drawn_as_text() -> None:
+    laid = cards.lay_out_cards(article("<script>"), extraction(("<img src=x onerror=y>", "<b>")), settings=DEFAULT)
+    texts = [ln.text for _, _, card in laid.pages for ln in card.lines]
+    assert "“<img src=x onerror=y>”" in texts and "— <b>" in texts and "<script>" in texts
 
 
 WORDS = st.one_of(
@@ -141,10 +224,12 @@ WORDS = st.one_of(
 )
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(quote=st.lists(WORDS, min_size=1, max_size=60), speaker=st.lists(WORDS, max_size=6),
        title=st.lists(WORDS, min_size=1, max_size=30))
 def test_random_cards_stay_inside(quote: list[str], speaker: list[str], title: list[str]) -> None:
     laid = cards.lay_out_cards(article(" ".join(title)), extraction((" ".join(quote), " ".join(speaker))),
                                settings=DEFAULT)
     check_laid_out(laid)
+    for _, _, card in laid.pages:
+        assert cards.png(card).startswith(b"\x89PNG")

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from editorial.config import Settings
 from editorial.model import Article, Block, EntitySummary, Extraction, Quote, RenderedFile
-from editorial.render.newsletter import MAX_HTML_BYTES, render_newsletter, sanitize
+from editorial.render.newsletter import (
+    MAX_HTML_BYTES,
+    newsletter_warnings,
+    render_newsletter,
+    sanitize,
+    unsubscribe_url,
+)
 
 from .conftest import ROOT, SAMPLE, eval_sources, ingest_and_extract
 
@@ -90,7 +96,7 @@ def check_eml(data: bytes, article: Article, cfg: Settings) -> email.message.Ema
     assert [p.get_content_type() for p in parts] == ["text/plain", "text/html"]
     assert "\n" not in msg["Subject"] and "\r" not in msg["Subject"]
     assert msg["From"] == cfg.newsletter.sender and msg["To"] == cfg.newsletter.recipient
-    assert msg["List-Unsubscribe"] == f"<{cfg.newsletter.unsubscribe_url}>, <{cfg.newsletter.unsubscribe_mailto}>"
+    assert msg["List-Unsubscribe"] == f"<{unsubscribe_url(cfg.newsletter)}>, <{cfg.newsletter.unsubscribe_mailto}>"
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert b"\r\n" in data and all(len(line) <= 998 for line in data.split(b"\r\n"))
     return msg
@@ -281,3 +287,68 @@ def test_random_text_never_becomes_markup(title: str, standfirst: str, para: str
     assert {t for t, _ in doc.tags} <= {"html", "head", "meta", "title", "style", "body", "div", "table", "tbody",
                                        "tr", "td", "h1", "h2", "p", "a", "img", "b", "br", "span"}
     check_eml(files["newsletter.eml"].data, article, DEFAULT)
+
+
+# ------------------------------------------------------------------ sendable .eml (issue 16)
+
+
+def test_eml_has_a_date_and_the_preview_inline() -> None:
+    article = make_article(paragraphs=(("France has talent.", ""),))
+    article = article.model_copy(update={"date": ""})
+    png = b"\x89PNG\r\n\x1a\n" + b"0" * 64
+    files = {f.name: f for f in render_newsletter(article, Extraction(language="en"), settings=BASE,
+                                                  published="2026-12-01T08:30:00+01:00", preview=png)}  # fmt: skip
+    msg = email.message_from_bytes(files["newsletter.eml"].data, policy=policy.default)
+    assert msg["Date"] == "Tue, 01 Dec 2026 08:30:00 +0100"
+    text, related = msg.iter_parts()
+    assert related.get_content_type() == "multipart/related"
+    html_part, image = related.iter_parts()
+    cid = image["Content-ID"].strip("<>")
+    assert image.get_content_type() == "image/png" and image.get_content() == png
+    html = html_part.get_content()
+    assert f'src="cid:{cid}"' in html
+    # The .html file keeps the published URL; every link of both is absolute with brand.url.
+    page = files["newsletter.html"].data.decode()
+    assert 'src="https://news.example.org/hand-made/report.png"' in page
+    hrefs = [a.get("href") or "" for t, a in parse(html).tags if t == "a"]
+    assert hrefs and all(h.startswith(("https://", "mailto:")) for h in hrefs), hrefs
+    # Same inputs, same bytes.
+    again = render_newsletter(article, Extraction(language="en"), settings=BASE,
+                              published="2026-12-01T08:30:00+01:00", preview=png)  # fmt: skip
+    assert again[2].data == files["newsletter.eml"].data
+
+
+def test_warnings_name_what_is_still_an_example() -> None:
+    article = make_article()
+    found = newsletter_warnings(article, DEFAULT)
+    assert any("brand.url" in w for w in found)
+    for key in ("sender", "unsubscribe_url", "postal_address"):
+        assert any(f"newsletter.{key}" in w for w in found), key
+    configured = Settings.model_validate({
+        "brand": {"url": "https://news.example.org"},
+        "newsletter": {"sender": "News <news@news.example.org>", "postal_address": "1 Rue, Paris",
+                       "unsubscribe_url": "https://news.example.org/u?id={subscriber}"},
+    })  # fmt: skip
+    assert newsletter_warnings(article, configured) == ()
+    undated = article.model_copy(update={"date": ""})
+    assert any("Date" in w for w in newsletter_warnings(undated, configured))
+    assert newsletter_warnings(undated, configured, published="2026-12-01") == ()
+
+
+@pytest.mark.parametrize("tag", ["*|UNIQID|*", "{{ contact.ID }}", "%recipient.id%"])
+def test_merge_tag_is_written_as_configured(tag: str) -> None:
+    cfg = Settings.model_validate({"newsletter": {"subscriber_merge_tag": tag}})
+    files = files_of(make_article(), Extraction(language="en"), cfg)
+    html = files["newsletter.html"].data.decode()
+    hrefs = [a.get("href") for t, a in parse(html).tags if t == "a"]
+    assert f"https://example.org/unsubscribe?id={tag}" in hrefs
+    assert f"id={tag}" in files["newsletter.txt"].data.decode()
+
+
+def test_outlook_gets_a_vml_button_and_the_preheader_hides() -> None:
+    html = files_of(make_article(), Extraction(language="en"))["newsletter.html"].data.decode()
+    assert "<!--[if mso]><v:roundrect" in html and 'href="report.pdf"' in html
+    pre = next(a for t, a in parse(html).tags if t == "div" and a.get("class") == "preheader")
+    style = pre.get("style") or ""
+    for rule in ("display: none", "max-height: 0", "mso-hide: all", "opacity: 0"):
+        assert rule in style, rule

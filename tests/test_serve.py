@@ -59,8 +59,9 @@ class Served:
         return self.log.read_text("utf-8", "replace")
 
 
-def start_serve(tmp: Path) -> Served:
-    """`editorial serve` on free ports, with its own PREFECT_HOME and outputs folder."""
+def start_serve(tmp: Path, extra_env: dict[str, str] | None = None) -> Served:
+    """`editorial serve` on free ports, with its own PREFECT_HOME and outputs folder
+    (`extra_env`: more variables for it, e.g. EDITORIAL_SERVER_DATABASE_URL)."""
     pport, dport = free_port(), free_port()
     home, out, log = tmp / "prefect-home", tmp / "outputs", tmp / "serve.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "EDITORIAL_"))}
@@ -68,6 +69,7 @@ def start_serve(tmp: Path) -> Served:
                EDITORIAL_OUTPUT_DIR=str(out), PYTHONUNBUFFERED="1",
                # A schedule that does not fire during the tests (and shows the override works).
                EDITORIAL_SCHEDULE_CRON=TEST_CRON)  # fmt: skip
+    env.update(extra_env or {})
     editorial = Path(sys.executable).parent / "editorial"
     t0 = time.monotonic()
     with open(log, "wb") as f:

@@ -16,7 +16,7 @@ from twitter_text import extract_urls_with_indices, parse_tweet
 
 from editorial.config import Settings
 from editorial.model import Article, Block, EntitySummary, Extraction, Quote
-from editorial.render import social
+from editorial.render import posttext, social
 from editorial.render.i18n import words
 from editorial.render.posttext import camel_tag, clean, quoted, sentences
 
@@ -382,3 +382,19 @@ def test_degenerate_articles_still_fit(title: str, standfirst: str, paragraphs: 
     data = rendered(make_article(title, standfirst, paragraphs), make_extraction([], []), BASE)
     for name in PLATFORMS:
         check_rules(name, data[name], BASE)
+
+
+def test_a_tag_that_begins_another_is_not_found_inside_it() -> None:
+    """Found by the property test: tags "AaAa" and "Aa" (an emoji dropped from the second name);
+    "#Aa" inside "#AaAa" was counted as a second tag (Threads allows one) and given a Bluesky
+    facet over the first bytes of the other tag."""
+    assert posttext.find_tag("Read #AaAa now", "Aa") is None
+    assert posttext.find_tag("Read #AaAa now", "AaAa") == (5, 10)
+    assert posttext.find_tag("#Aa, #AaAa", "Aa") == (0, 3)
+    article = make_article("A title", "A lead sentence.", ["A paragraph."], language="en")
+    ex = make_extraction([], [("Aa Aa", "ORG", 3), ("Aa 😀", "ORG", 2)], language="en")
+    for base in (Settings(), BASE):
+        data = posts_only(article, ex, base)
+        for name in PLATFORMS:
+            check_rules(name, data[name], base)
+            check_whole(data[name], article, ex)

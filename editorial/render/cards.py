@@ -1,33 +1,46 @@
-"""Quote cards: an HTML/CSS template laid out by WeasyPrint on one page of the card's size, then
-rasterised with pypdfium2. The text size is the largest that keeps every text box on the page."""
+"""Quote cards drawn with Pillow: HarfBuzz shaping through libraqm, the report's fonts, Pango's
+line-break rules, and the boxes of the card design (templates/cards/card.css + quote.html) at
+the positions WeasyPrint gave them. The text size is the largest that keeps every text box on
+the card.
+
+Until issue 18 the design was laid out by WeasyPrint and rasterised with pypdfium2 (71 ms of CPU
+for the two cards of an article, most of it layout tried at several sizes, PDF writing and
+rasterising); drawn here it costs about a tenth of that. tests/card_reference.py keeps that
+renderer, and tests/test_cards.py compares the two card by card, pixel by pixel.
+"""
 
 from __future__ import annotations
 
 import io
-import re
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import combinations
-from typing import Any
 
-import pypdfium2
-from PIL import Image
-from weasyprint import CSS, HTML
-from weasyprint.formatting_structure import boxes
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+from PIL import Image, ImageDraw
 
-from editorial.config import TEMPLATES_DIR, Settings
+from editorial.config import Settings
 from editorial.errors import RenderError
 from editorial.model import Article, Extraction, Language, RenderedFile
-from editorial.render.fetcher import SafeFetcher
+from editorial.render.card_text import (
+    RGB,
+    SANS,
+    SANS_BOLD,
+    SANS_SEMIBOLD,
+    SERIF,
+    SERIF_ITALIC,
+    Style,
+    faces,
+    font,
+    runs,
+    vertical_metrics,
+    width,
+    wrap,
+)
 from editorial.render.i18n import words
 from editorial.render.posttext import clean, fit_words, quoted, sentence_end
 from editorial.render.selection import strongest_quotes
-from editorial.render.templating import render
-
-PX_PER_PT = 4 / 3  # CSS px are 0.75 pt
 
 
 @dataclass(frozen=True)
@@ -71,134 +84,121 @@ def card_name(shape: Shape) -> str:
     return f"cards/quote-{shape.width}x{shape.height}.png"
 
 
-TEMPLATE = "cards/quote.html"
-TEMPLATE_FILE = TEMPLATES_DIR / TEMPLATE
-STYLESHEET = TEMPLATES_DIR / "cards" / "card.css"
+# ---------------------------------------------------------------- the design (card.css)
 
+BACKGROUND: RGB = (0x14, 0x21, 0x3D)
+ACCENT: RGB = (0xE0, 0xA5, 0x26)
+BODY: RGB = (0xF5, 0xF1, 0xE8)  # body text colour of the design (no text uses it)
+WHITE: RGB = (0xFF, 0xFF, 0xFF)
+RULE: RGB = (0x3A, 0x4A, 0x6B)
+TITLE: RGB = (0xC9, 0xD1, 0xE0)
+# In card.css order: the palette and its blends are the ones the WeasyPrint cards used.
+DESIGN_COLOURS: tuple[RGB, ...] = (BODY, BACKGROUND, ACCENT, WHITE, RULE, TITLE)
 
-def card_html(ctx: CardContext) -> str:
-    return render(TEMPLATE, ctx=ctx)
-
-
-@lru_cache(maxsize=1)
-def font_config() -> FontConfiguration:
-    """One font configuration per process: the card fonts are loaded once."""
-    return FontConfiguration()
-
-
-@lru_cache(maxsize=2)
-def _stylesheet(mtime_ns: int) -> CSS:
-    return CSS(filename=str(STYLESHEET), url_fetcher=SafeFetcher(), font_config=font_config())
-
-
-def stylesheet() -> CSS:
-    """card.css parsed once per process (again only if the file changes): a card is laid out
-    several times while its size is chosen, and parsing the sheet was a third of each layout."""
-    return _stylesheet(STYLESHEET.stat().st_mtime_ns)
-
-
-BLEND_STEPS = 12  # shades between two design colours: what anti-aliased edges are made of
-_HEX = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
-
-
-def design_colours(*texts: str) -> tuple[tuple[int, int, int], ...]:
-    """Every #rgb / #rrggbb colour written in `texts`, in order, once each."""
-    found = []
-    for text in texts:
-        for code in _HEX.findall(text):
-            code = "".join(c * 2 for c in code) if len(code) == 3 else code
-            found.append((int(code[0:2], 16), int(code[2:4], 16), int(code[4:6], 16)))
-    return tuple(dict.fromkeys(found))
-
-
-def blend_palette(
-    colours: tuple[tuple[int, int, int], ...], steps: int = BLEND_STEPS
-) -> Image.Image:
-    """A palette image: the colours, and `steps` blends between every two of them (at most 256)."""
-    shades = list(colours)
-    for a, b in combinations(colours, 2):
-        for k in range(1, steps):
-            shades.append(tuple(round(a[j] + (b[j] - a[j]) * k / steps) for j in range(3)))  # type: ignore[arg-type]
-    shades = list(dict.fromkeys(shades))[:256]
-    if not shades:
-        raise RenderError("the card stylesheet names no colour")
-    flat = [v for shade in shades for v in shade]
-    image = Image.new("P", (1, 1))
-    image.putpalette(flat + flat[:3] * (256 - len(shades)))
-    return image
-
-
-@lru_cache(maxsize=2)
-def _palette(mtimes: tuple[int, int]) -> Image.Image:
-    return blend_palette(
-        design_colours(STYLESHEET.read_text("utf-8"), TEMPLATE_FILE.read_text("utf-8"))
-    )
-
-
-def palette() -> Image.Image:
-    """The cards' palette, from the colours card.css and quote.html use (again if they change).
-    A card is flat design colours and anti-aliased text between them: mapping it to this fixed
-    palette takes 1.7 ms where a fast-octree quantisation took 7.8 ms, with the same look (mean
-    error 0.14 vs 0.10 per channel, out of 255, on 48 bench cards). A colour outside the design
-    (a colour emoji font, should one be installed) would map to the nearest shade."""
-    return _palette((STYLESHEET.stat().st_mtime_ns, TEMPLATE_FILE.stat().st_mtime_ns))
-
-
-def layout(ctx: CardContext) -> Any:
-    """The WeasyPrint document of one card (raises RenderError, never a BaseException)."""
-    fetcher = SafeFetcher()
-    try:
-        return HTML(
-            string=card_html(ctx), base_url=str(TEMPLATES_DIR / "cards") + "/", url_fetcher=fetcher
-        ).render(font_config=font_config(), stylesheets=[stylesheet()])
-    except FatalURLFetchingError as exc:  # a BaseException: keep it inside our error handling
-        raise RenderError(f"card resource refused: {exc}") from None
-    except Exception as exc:
-        raise RenderError(f"card layout failed: {exc}") from exc
-
-
-Rect = tuple[float, float, float, float]  # left, top, right, bottom (CSS px)
+BORDER = 18  # accent border down the left edge
+INSET = 72  # .brand/.main/.foot: left and right, inside the border
+BRAND_TOP, MAIN_TOP, FOOT_BOTTOM = 56, 116, 52
+RULE_WIDTH, RULE_PAD = 2, 18  # the title line's border-top and padding-top
+SPEAKER_GAP = 0.9  # em of the speaker's size above it
 # px kept free between zones; the title line has a rule 20 px above its text
 ZONE_GAP = {("brand", "main"): 16, ("main", "foot"): 44, ("brand", "foot"): 16}
 
-
-def text_rects(document: Any) -> list[tuple[str, str, Rect]]:
-    """(zone, text, rectangle) of every text box on the first page; the zone is the nearest
-    ancestor's data-zone attribute ("" outside any zone)."""
-    found: list[tuple[str, str, Rect]] = []
-
-    def walk(box: Any, zone: str) -> None:
-        element = getattr(box, "element", None)
-        if element is not None and getattr(box, "element_tag", "") != "":
-            zone = element.get("data-zone") or zone
-        if isinstance(box, boxes.TextBox):
-            x, y = box.position_x, box.position_y
-            found.append((zone, box.text, (x, y, x + box.width, y + box.height)))
-        for child in getattr(box, "children", ()):
-            walk(child, zone)
-
-    walk(document.pages[0]._page_box, "")
-    return found
+BRAND = Style(SANS_BOLD, 24, 1.2, ACCENT, tracking=0.12, upper=True)
+SPEAKER = Style(SANS_SEMIBOLD, 28, 1.2, ACCENT)
+FOOT = Style(SANS, 22, 1.3, TITLE)
 
 
-def overflow(document: Any) -> list[str]:
-    """Why the card's text does not fit: a second page, a text box off the card, or the quote
-    running into the title line. Empty when everything fits."""
-    pages = document.pages
-    problems = [f"{len(pages)} pages"] if len(pages) != 1 else []
-    width, height = pages[0].width, pages[0].height
-    rects = text_rects(document)
-    for zone, text, (left, top, right, bottom) in rects:
-        if left < -0.5 or top < -0.5 or right > width + 0.5 or bottom > height + 0.5:
-            problems.append(
-                f"{zone}: {text[:30]!r} off the card at ({left:.0f},{top:.0f})-({right:.0f},{bottom:.0f})"
-            )
-    extents = zone_extents(rects)
-    order = [z for z in ("brand", "main", "foot") if z in extents]
-    for upper, lower in zip(order, order[1:], strict=False):
-        if extents[upper][1] + ZONE_GAP[(upper, lower)] > extents[lower][0]:
-            problems.append(f"{upper} runs into {lower}")
-    return problems
+def quote_style(size: float) -> Style:
+    return Style(SERIF_ITALIC, size, 1.18, WHITE)
+
+
+def lead_style(size: float) -> Style:
+    return Style(SERIF, size, 1.15, WHITE)
+
+
+# ---------------------------------------------------------------- layout
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom (px)
+
+
+@dataclass(frozen=True)
+class Line:
+    zone: str
+    text: str
+    style: Style
+    x: float
+    top: float  # of the line box
+    baseline: float
+    rect: Rect  # the text box as WeasyPrint places it: line top, the font's ascent + descent
+
+
+@dataclass(frozen=True)
+class Card:
+    """One card laid out: its lines and the title rule; `draw` makes the image."""
+
+    width: int
+    height: int
+    lines: tuple[Line, ...]
+    rule: Rect | None  # the line above the title
+
+    def translate(self, zone: str, dy: float) -> Card:
+        moved = tuple(
+            replace(ln, top=ln.top + dy, baseline=ln.baseline + dy,
+                    rect=(ln.rect[0], ln.rect[1] + dy, ln.rect[2], ln.rect[3] + dy))
+            if ln.zone == zone else ln
+            for ln in self.lines
+        )  # fmt: skip
+        return replace(self, lines=moved)
+
+
+def set_lines(zone: str, text: str, style: Style, x: float, top: float, room: float,
+              language: str) -> list[Line]:  # fmt: skip
+    """`text` wrapped into line boxes from `top`. The glyphs sit on the baseline of the font's
+    content area centred in the line box (half-leading above and below), as in CSS; the text
+    box, as WeasyPrint's layout reports it (what the old cards' fit checks measured), starts at
+    the line box's top and is the content area's height."""
+    ascent, descent = vertical_metrics(faces(style.faces)[0])
+    step = style.line_height * style.size
+    half_leading = (step - (ascent + descent) * style.size) / 2
+    out = []
+    for k, text_line in enumerate(wrap(text, style, room, language)):
+        line_top = top + k * step
+        box = (x, line_top, x + width(text_line, style), line_top + (ascent + descent) * style.size)
+        baseline = line_top + half_leading + ascent * style.size
+        out.append(Line(zone, text_line, style, x, line_top, baseline, box))
+    return out
+
+
+def layout(ctx: CardContext) -> Card:
+    """Where every line of the card goes (the boxes of templates/cards/quote.html)."""
+    left = BORDER + INSET
+    room = ctx.width - BORDER - 2 * INSET
+    lang = ctx.language
+    lines = set_lines("brand", ctx.brand, BRAND, left, BRAND_TOP, room, lang)
+    top = MAIN_TOP + ctx.offset
+    rule = None
+    if ctx.quote:
+        quote = set_lines("main", ctx.quote, quote_style(ctx.font_size), left, top, room, lang)
+        lines += quote
+        if ctx.speaker:
+            step = quote_style(ctx.font_size).line_height * ctx.font_size
+            below = top + len(quote) * step + SPEAKER_GAP * SPEAKER.size
+            lines += set_lines("main", f"— {ctx.speaker}", SPEAKER, left, below, room, lang)
+        foot = wrap(ctx.title, FOOT, room, lang)
+        foot_top: float = ctx.height - FOOT_BOTTOM - RULE_WIDTH - RULE_PAD
+        foot_top -= len(foot) * FOOT.line_height * FOOT.size
+        rule = (left, foot_top, left + room, foot_top + RULE_WIDTH)
+        lines += set_lines(
+            "foot", ctx.title, FOOT, left, foot_top + RULE_WIDTH + RULE_PAD, room, lang
+        )
+    else:
+        lines += set_lines("main", ctx.title, lead_style(ctx.font_size), left, top, room, lang)
+    return Card(ctx.width, ctx.height, tuple(lines), rule)
+
+
+def text_rects(card: Card) -> list[tuple[str, str, Rect]]:
+    """(zone, text, rectangle) of every line of text."""
+    return [(ln.zone, ln.text, ln.rect) for ln in card.lines]
 
 
 def zone_extents(rects: list[tuple[str, str, Rect]]) -> dict[str, tuple[float, float]]:
@@ -211,48 +211,49 @@ def zone_extents(rects: list[tuple[str, str, Rect]]) -> dict[str, tuple[float, f
     return out
 
 
-def zone_box(document: Any, zone: str) -> Any:
-    """The laid-out box of the element with `data-zone="zone"` on the first page, or None."""
-    stack = [document.pages[0]._page_box]
-    while stack:
-        box = stack.pop()
-        element = getattr(box, "element", None)
-        if element is not None and element.get("data-zone") == zone:
-            return box
-        stack.extend(getattr(box, "children", ()))
-    return None
+def overflow(card: Card) -> list[str]:
+    """Why the card's text does not fit: a text box off the card, or one zone running into the
+    next (the quote into the title line). Empty when everything fits."""
+    problems = []
+    rects = text_rects(card)
+    for zone, text, (left, top, right, bottom) in rects:
+        if left < -0.5 or top < -0.5 or right > card.width + 0.5 or bottom > card.height + 0.5:
+            problems.append(
+                f"{zone}: {text[:30]!r} off the card at ({left:.0f},{top:.0f})-({right:.0f},{bottom:.0f})"
+            )
+    extents = zone_extents(rects)
+    order = [z for z in ("brand", "main", "foot") if z in extents]
+    for upper, lower in zip(order, order[1:], strict=False):
+        if extents[upper][1] + ZONE_GAP[(upper, lower)] > extents[lower][0]:
+            problems.append(f"{upper} runs into {lower}")
+    return problems
 
 
-def centred(ctx: CardContext, document: Any) -> tuple[CardContext, Any]:
-    """The same card with the quote block moved down to the middle of the free space.
-
-    The block is absolutely positioned and has no background, so moving its laid-out boxes
-    draws exactly what a layout with `offset` px of padding above it would, without a second
-    layout; the move is undone if anything would then overflow."""
-    extents = zone_extents(text_rects(document))
-    main = zone_box(document, "main")
-    if "main" not in extents or main is None:
-        return ctx, document
-    top, bottom = extents["main"]
+def centred(ctx: CardContext, card: Card) -> tuple[CardContext, Card]:
+    """The same card with the quote block moved down to the middle of the free space (the
+    move is undone if anything would then overflow)."""
+    extents = zone_extents(text_rects(card))
+    if "main" not in extents:
+        return ctx, card
+    _, bottom = extents["main"]
     floor = (
         extents["foot"][0] - ZONE_GAP[("main", "foot")] if "foot" in extents else ctx.height - 52
     )
     offset = int((floor - bottom) / 2)
     if offset < 4:
-        return ctx, document
-    main.translate(dy=offset)
-    if overflow(document):
-        main.translate(dy=-offset)
-        return ctx, document
-    return replace(ctx, offset=offset), document
+        return ctx, card
+    moved = card.translate("main", offset)
+    if overflow(moved):
+        return ctx, card
+    return replace(ctx, offset=offset), moved
 
 
 def estimate(shape: Shape, text: str) -> int:
     """Index in `shape.sizes` of the largest size the text should fit at (a first guess)."""
-    width = shape.width - 162
+    room = shape.width - 162
     height = shape.height - 118 - 112 - 70
     for i, size in enumerate(shape.sizes):
-        per_line = max(1, int(width / (0.45 * size)))
+        per_line = max(1, int(room / (0.45 * size)))
         lines = -(-len(text) // per_line)
         if lines * 1.18 * size <= height:
             return i
@@ -261,18 +262,18 @@ def estimate(shape: Shape, text: str) -> int:
 
 def fitted(
     make: Callable[[int], CardContext], shape: Shape, text: str
-) -> tuple[CardContext, Any] | None:
+) -> tuple[CardContext, Card] | None:
     """The largest size in `shape.sizes` whose layout keeps every text box on the card:
     start from an estimate, then step up while it fits or down until it does."""
     sizes = shape.sizes
     i = estimate(shape, text)
-    tried: dict[int, tuple[CardContext, Any] | None] = {}
+    tried: dict[int, tuple[CardContext, Card] | None] = {}
 
-    def attempt(k: int) -> tuple[CardContext, Any] | None:
+    def attempt(k: int) -> tuple[CardContext, Card] | None:
         if k not in tried:
             ctx = make(sizes[k])
-            doc = layout(ctx)
-            tried[k] = None if overflow(doc) else (ctx, doc)
+            card = layout(ctx)
+            tried[k] = None if overflow(card) else (ctx, card)
         return tried[k]
 
     if attempt(i):
@@ -286,23 +287,80 @@ def fitted(
     return None
 
 
-def png(document: Any, shape: Shape) -> bytes:
-    # The PDF only lives to be rasterised here: its streams are not worth compressing.
-    pdf_bytes = document.write_pdf(uncompressed_pdf=True)
-    pdf = pypdfium2.PdfDocument(pdf_bytes)
-    try:
-        page = pdf[0]
-        image = page.render(scale=shape.width / page.get_width()).to_pil()
-        if image.size != (shape.width, shape.height):
-            image = image.resize((shape.width, shape.height))
-        out = io.BytesIO()
-        # Flat colours and anti-aliased text: a palette image looks the same at a third of the
-        # bytes (no dithering, so flat areas stay flat); the palette is fixed (`palette`).
-        indexed = image.convert("RGB").quantize(palette=palette(), dither=Image.Dither.NONE)
-        indexed.save(out, format="PNG", compress_level=3)  # optimize=True: 5x the CPU for 4%
-        return out.getvalue()
-    finally:
-        pdf.close()
+# ---------------------------------------------------------------- drawing
+
+BLEND_STEPS = 12  # shades between two design colours: what anti-aliased edges are made of
+
+
+def blend_palette(colours: tuple[RGB, ...], steps: int = BLEND_STEPS) -> Image.Image:
+    """A palette image: the colours, and `steps` blends between every two of them (at most 256)."""
+    shades = list(colours)
+    for a, b in combinations(colours, 2):
+        for k in range(1, steps):
+            shades.append(tuple(round(a[j] + (b[j] - a[j]) * k / steps) for j in range(3)))  # type: ignore[arg-type]
+    shades = list(dict.fromkeys(shades))[:256]
+    if not shades:
+        raise RenderError("the card design names no colour")
+    flat = [v for shade in shades for v in shade]
+    image = Image.new("P", (1, 1))
+    image.putpalette(flat + flat[:3] * (256 - len(shades)))
+    return image
+
+
+@lru_cache(maxsize=1)
+def palette() -> Image.Image:
+    """The cards' palette: the design colours and blends between them. A card is flat design
+    colours and anti-aliased text between them: mapping it to this fixed palette takes 1.7 ms
+    where a fast-octree quantisation took 7.8 ms, with the same look (mean error 0.14 vs 0.10
+    per channel, out of 255, on 48 bench cards)."""
+    return blend_palette(DESIGN_COLOURS)
+
+
+def _fill_rows(draw: ImageDraw.ImageDraw, rect: Rect, colour: RGB, under: RGB) -> None:
+    """A rectangle with whole-pixel sides and fractional top and bottom, its edge rows
+    blended by coverage (as an anti-aliasing rasteriser draws it)."""
+    left, top, right, bottom = rect
+    for row in range(math.floor(top), math.ceil(bottom)):
+        cover = min(bottom, row + 1) - max(top, row)
+        shade = tuple(round(under[j] + (colour[j] - under[j]) * cover) for j in range(3))
+        draw.rectangle((round(left), row, round(right) - 1, row), fill=shade)  # type: ignore[arg-type]
+
+
+def draw(card: Card) -> Image.Image:
+    image = Image.new("RGB", (card.width, card.height), BACKGROUND)
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, BORDER - 1, card.height - 1), fill=ACCENT)
+    if card.rule is not None:
+        _fill_rows(pen, card.rule, RULE, BACKGROUND)
+    for ln in card.lines:
+        style = ln.style
+        if style.tracking:
+            spacing = style.tracking * style.size
+            # Each character where the shaped text puts it (kerning kept), spaced out.
+            for i, ch in enumerate(ln.text):
+                x = ln.x + width(ln.text[:i], replace(style, tracking=0)) + i * spacing
+                for run, path in runs(ch, style.faces):
+                    pen.text((x, ln.baseline), run, font=font(path, style.size),
+                             fill=style.colour, anchor="ls")  # fmt: skip
+            continue
+        x = ln.x
+        for run, path in runs(ln.text, style.faces):
+            face = font(path, style.size)
+            pen.text((x, ln.baseline), run, font=face, fill=style.colour, anchor="ls")
+            x += face.getlength(run)
+    return image
+
+
+def png(card: Card) -> bytes:
+    out = io.BytesIO()
+    # Flat colours and anti-aliased text: a palette image looks the same at a third of the
+    # bytes (no dithering, so flat areas stay flat); the palette is fixed (`palette`).
+    indexed = draw(card).quantize(palette=palette(), dither=Image.Dither.NONE)
+    indexed.save(out, format="PNG", compress_level=3)  # optimize=True: 5x the CPU for 4%
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- the cards of an article
 
 
 def alt_text(language: Language, quote: str, speaker: str, title: str, brand: str) -> str:
@@ -320,12 +378,12 @@ def _within(limit: int, text: str) -> bool:
 
 @dataclass(frozen=True)
 class LaidOut:
-    """Both shapes laid out with the same words, before rasterising."""
+    """Both shapes laid out with the same words, before drawing."""
 
     quote: str
     speaker: str
     alt: str
-    pages: tuple[tuple[Shape, CardContext, Any], ...]  # (shape, context, WeasyPrint document)
+    pages: tuple[tuple[Shape, CardContext, Card], ...]
 
 
 def lay_out_cards(article: Article, extraction: Extraction, *, settings: Settings) -> LaidOut:
@@ -340,7 +398,7 @@ def lay_out_cards(article: Article, extraction: Extraction, *, settings: Setting
     for quote, speaker in [*candidates, ("", "")]:
         shown_title = fit_words(title, partial(_within, TITLE_CHARS if quote else TITLE_CARD_CHARS))
 
-        laid: list[tuple[Shape, CardContext, Any]] = []
+        laid: list[tuple[Shape, CardContext, Card]] = []
         for shape in SHAPES:
 
             def make(
@@ -376,7 +434,7 @@ def render_cards(article: Article, extraction: Extraction, *, settings: Settings
     """Both card shapes as PNG files, and the alt text describing them."""
     laid = lay_out_cards(article, extraction, settings=settings)
     files = tuple(
-        RenderedFile(name=card_name(shape), data=png(doc, shape), media_type="image/png")
-        for shape, _, doc in laid.pages
+        RenderedFile(name=card_name(shape), data=png(card), media_type="image/png")
+        for shape, _, card in laid.pages
     )
     return CardSet(files=files, alt=laid.alt, quote=laid.quote, speaker=laid.speaker)

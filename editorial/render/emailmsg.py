@@ -1,15 +1,35 @@
 """The newsletter as an email message: multipart/alternative (text, then HTML), with the headers
-mailbox providers ask of bulk senders (List-Unsubscribe, one-click unsubscribe)."""
+mailbox providers ask of bulk senders (List-Unsubscribe, one-click unsubscribe). When an inline
+image is given, the HTML part is multipart/related with the image as a `cid:` part, so the message
+shows its image with no server:
+
+    multipart/alternative
+      text/plain
+      multipart/related
+        text/html   (<img src="cid:...">)
+        image/png   (Content-ID, inline)
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses
 
 from editorial.errors import RenderError
+
+
+@dataclass(frozen=True)
+class InlineImage:
+    """An image carried in the message, shown by `<img src="cid:{cid}">`."""
+
+    cid: str  # without the angle brackets
+    data: bytes
+    subtype: str = "png"
+    filename: str = "preview.png"
 
 
 def one_line(value: str) -> str:
@@ -24,12 +44,16 @@ def _domain(address: str) -> str:
 
 
 def _date(iso: str) -> str:
-    """RFC 5322 date of the article's day (midnight UTC), never the clock; "" when unknown."""
+    """RFC 5322 date of an ISO day (midnight UTC) or time (UTC when it names no zone), never the
+    clock; "" when unknown."""
     try:
-        day = dt.date.fromisoformat(iso[:10])
+        when = dt.datetime.fromisoformat(iso.strip())
     except ValueError:
-        return ""
-    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
+        try:
+            when = dt.datetime.fromisoformat(iso.strip()[:10])
+        except ValueError:
+            return ""
+    return format_datetime(when if when.tzinfo else when.replace(tzinfo=dt.UTC))
 
 
 def build_message(
@@ -44,6 +68,7 @@ def build_message(
     date: str,
     message_key: str,
     language: str,
+    image: InlineImage | None = None,
 ) -> bytes:
     """The .eml bytes (CRLF line ends, quoted-printable UTF-8 parts), ready for any SMTP client."""
     msg = EmailMessage(policy=policy.SMTP)
@@ -65,7 +90,17 @@ def build_message(
         raise RenderError(f"bad newsletter header: {exc}") from exc
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
+    if image is not None:
+        html_part = list(msg.iter_parts())[1]  # the HTML alternative, made related
+        html_part.add_related(
+            image.data, maintype="image", subtype=image.subtype, cid=f"<{image.cid}>",
+            disposition="inline", filename=image.filename,
+        )  # fmt: skip
+        html_part.set_boundary(f"=_editorial_rel_{_digest(message_key, text, html)}")
     # A boundary from the content, not from the clock or a random source: reproducible files.
-    digest = hashlib.sha256((message_key + text + html).encode("utf-8")).hexdigest()[:32]
-    msg.set_boundary(f"=_editorial_{digest}")
+    msg.set_boundary(f"=_editorial_{_digest(message_key, text, html)}")
     return msg.as_bytes()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()[:32]

@@ -3,17 +3,17 @@ text, and a ready-to-send multipart/alternative .eml."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import css_inline
 import nh3
 import regex
 from markupsafe import Markup, escape
 
-from editorial.config import Settings
+from editorial.config import Newsletter, Settings
 from editorial.errors import RenderError
 from editorial.model import Article, Extraction, Language, Quote, RenderedFile
-from editorial.render.emailmsg import build_message
+from editorial.render.emailmsg import InlineImage, build_message
 from editorial.render.i18n import words
 from editorial.render.posttext import (
     article_link,
@@ -32,6 +32,7 @@ from editorial.render.templating import render
 MAX_HTML_BYTES = 100_000  # Gmail clips a message body at about 102 KB
 PREHEADER_CHARS = 140
 PULL_QUOTES = 3
+PREVIEW = "report.png"
 
 # Inline HTML from the article may keep only these: text-level semantics and safe links.
 ALLOWED_TAGS = {
@@ -101,6 +102,11 @@ class NewsletterContext:
     words: dict[str, str] = field(default_factory=dict)
 
 
+def unsubscribe_url(cfg: Newsletter) -> str:
+    """The unsubscribe URL with "{subscriber}" replaced by the mailing service's merge tag."""
+    return cfg.unsubscribe_url.replace("{subscriber}", cfg.subscriber_merge_tag)
+
+
 def _tracked(url: str, slug: str, utm: bool) -> str:
     return with_utm(url, source="newsletter", medium="email", campaign=slug) if url and utm else url
 
@@ -166,7 +172,7 @@ def context(
         preview_alt=table["newsletter.preview_alt"].replace("{title}", title),
         brand_name=settings.brand.name,
         brand_url=_tracked(base, article.slug, utm),
-        unsubscribe_url=settings.newsletter.unsubscribe_url,
+        unsubscribe_url=unsubscribe_url(settings.newsletter),
         postal_address=settings.newsletter.postal_address,
         author=clean(article.author),
         words=table,
@@ -213,11 +219,45 @@ def newsletter_text(ctx: NewsletterContext) -> str:
     return render("newsletter.txt.j2", ctx=ctx)
 
 
+def preview_cid(article: Article) -> str:
+    return f"preview.{article.slug}.{article.content_hash[:12]}@editorial"
+
+
+def newsletter_warnings(
+    article: Article, settings: Settings, *, published: str = ""
+) -> tuple[str, ...]:
+    """What keeps the newsletter from being sent as it is, for the run report."""
+    cfg, defaults = settings.newsletter, Newsletter()
+    found: list[str] = []
+    if not settings.brand.url:
+        found.append(
+            "newsletter: brand.url is not set, so the links to the report, the preview and the "
+            "article are relative and dead in a mailbox (set [brand] url in editorial.toml)"
+        )
+    for key in ("sender", "unsubscribe_url", "postal_address"):
+        if getattr(cfg, key) == getattr(defaults, key):
+            found.append(
+                f"newsletter: newsletter.{key} is the example default {getattr(cfg, key)!r}"
+            )
+    if not (article.date or published):
+        found.append("newsletter: no Date header (the article has no date and none was given)")
+    return tuple(found)
+
+
 def render_newsletter(
-    article: Article, extraction: Extraction, *, settings: Settings
+    article: Article,
+    extraction: Extraction,
+    *,
+    settings: Settings,
+    published: str = "",
+    preview: bytes | None = None,
 ) -> tuple[RenderedFile, ...]:
     """newsletter.html (under 100 KB, no script, CSS inlined), newsletter.txt and newsletter.eml.
-    A summary too long for the size limit (a large `summary_words`) is shortened, not refused."""
+    A summary too long for the size limit (a large `summary_words`) is shortened, not refused.
+
+    `published`: the publication date (ISO) for the Date header when the article has none.
+    `preview`: the report's first page (report.png); the .eml carries it as an inline cid: part.
+    """
     words_allowed = settings.newsletter.summary_words
     while True:
         ctx = context(article, extraction, settings, summary_words=words_allowed)
@@ -229,17 +269,23 @@ def render_newsletter(
                 raise
             words_allowed //= 2
     text = newsletter_text(ctx)
+    image = None
+    eml_html = html
+    if preview:
+        image = InlineImage(cid=preview_cid(article), data=preview, filename=PREVIEW)
+        eml_html = newsletter_html(replace(ctx, preview_url=f"cid:{image.cid}"))
     eml = build_message(
         subject=ctx.title,
         sender=settings.newsletter.sender,
         recipient=settings.newsletter.recipient,
         text=text,
-        html=html,
-        unsubscribe_url=settings.newsletter.unsubscribe_url,
+        html=eml_html,
+        unsubscribe_url=ctx.unsubscribe_url,
         unsubscribe_mailto=settings.newsletter.unsubscribe_mailto,
-        date=article.date,
+        date=article.date or published,
         message_key=f"{article.slug}.{article.content_hash[:16]}",
         language=article.language,
+        image=image,
     )
     return (
         RenderedFile(name="newsletter.html", data=html.encode("utf-8"), media_type="text/html"),

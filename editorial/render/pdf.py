@@ -22,7 +22,7 @@ from weasyprint.urls import FatalURLFetchingError
 from editorial.config import TEMPLATES_DIR, Settings
 from editorial.errors import RenderError
 from editorial.model import Article, Extraction, RenderedFile
-from editorial.render import weasyprint_fix
+from editorial.render import pdf_tags, weasyprint_fix
 from editorial.render.fetcher import SafeFetcher
 from editorial.render.pdf_context import ReportContext, build_context
 from editorial.render.templating import render
@@ -30,6 +30,7 @@ from editorial.render.templating import render
 __all__ = ["VARIANTS", "layout", "preview_png", "render_html", "render_pdf", "write_pdf"]
 
 weasyprint_fix.apply()  # one layout less for every page holding a page reference
+pdf_tags.apply()  # links that say where they go, table scopes, lists and captions (PDF/UA)
 
 STYLESHEET = TEMPLATES_DIR / "report.css"
 TEMPLATE = "report.html"
@@ -108,8 +109,10 @@ def write_pdf(document: Document, context: ReportContext, *, variant: str = "pdf
     meta.created = context.date_iso or None
     meta.modified = context.date_iso or None
     options = _variant_options(variant)
+    words = pdf_tags.LinkWords(page=context.t["report.page"], anchor_pages=anchor_pages(document))
     try:
-        data = document.write_pdf(**options)
+        with pdf_tags.describing_links(words):
+            data = document.write_pdf(**options)
     except FatalURLFetchingError as exc:
         raise RenderError(f"PDF writing failed fetching a resource: {exc}") from None
     except Exception as exc:
@@ -117,6 +120,11 @@ def write_pdf(document: Document, context: ReportContext, *, variant: str = "pdf
     if not isinstance(data, bytes):
         raise RenderError("PDF writing returned no bytes")
     return data
+
+
+def anchor_pages(document: Document) -> dict[str, int]:
+    """Each anchor's page number (1-based), as laid out."""
+    return {name: i for i, page in enumerate(document.pages, start=1) for name in page.anchors}
 
 
 def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH_PX) -> bytes:

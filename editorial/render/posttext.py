@@ -188,6 +188,13 @@ def hashtags(article: Article, entities: tuple[EntitySummary, ...], n: int = 3) 
     return tuple(tags)
 
 
+def find_tag(text: str, tag: str) -> tuple[int, int] | None:
+    """Where `#tag` stands in `text` as a whole tag (character offsets): "#Aa" is not found
+    inside "#AaAa"."""
+    found = regex.search("#" + regex.escape(tag) + r"(?![\p{L}\p{M}\p{N}_])", text)
+    return found.span() if found else None
+
+
 def _named_in(person: str, title: str) -> bool:
     parts = [p for p in person.lower().split() if len(p) > 2]
     return bool(parts) and parts[-1] in regex.findall(r"\p{L}+", title)

@@ -23,6 +23,7 @@ from editorial.render.posttext import (
     article_link,
     attributed,
     clean,
+    find_tag,
     fit_sentences,
     fit_text,
     fit_words,
@@ -258,7 +259,11 @@ def bluesky_facets(
         if found:
             facets.append(_facet(found, {"$type": "app.bsky.richtext.facet#link", "uri": uri}))
     for tag in tags:
-        found = span(f"#{tag}")
+        at = find_tag(text, tag)
+        found = None
+        if at:
+            start = len(text[: at[0]].encode("utf-8"))
+            found = (start, start + len(text[at[0] : at[1]].encode("utf-8")))
         if found:
             facets.append(_facet(found, {"$type": "app.bsky.richtext.facet#tag", "tag": tag}))
     return tuple(sorted(facets, key=lambda f: f["index"]["byteStart"]))  # type: ignore[index]
@@ -302,7 +307,7 @@ def platform_posts(p: Platform, m: Material, *, card: str, alt: str, label: str)
         texts = [single_post(p, m, link)]
     posts = []
     for i, text in enumerate(texts):
-        tags = tuple(t for t in m.tags if f"#{t}" in text)
+        tags = tuple(t for t in m.tags if find_tag(text, t))
         posts.append(
             Post(
                 text=text,
