@@ -181,3 +181,21 @@ def test_a_page_of_thousands_of_blocks_is_read_in_bounded_time(tmp_path: Path) -
     t0 = time.monotonic()
     webpage.parse(page)
     assert time.monotonic() - t0 < 15  # with the fallbacks: 30-70 s here
+
+
+def test_a_page_saved_complete_keeps_its_figures_with_captions(tmp_path: Path) -> None:
+    """"Save page, complete" puts the images in a folder beside the page: those figures are kept
+    (the files beside the article, as for Markdown), remote ones are not."""
+    from PIL import Image
+
+    (tmp_path / "saved-article_files").mkdir()
+    Image.new("RGB", (40, 30), "navy").save(tmp_path / "saved-article_files" / "harbour.png")
+    page = (WEB / "saved-article.html").read_text("utf-8").replace(
+        'src="https://cdn.example.org/img/harbour.jpg"', 'src="saved-article_files/harbour.png"'
+    )
+    (tmp_path / "saved-article.html").write_text(page, "utf-8")
+    a = ingest(tmp_path / "saved-article.html")
+    [img] = [b for b in a.body if b.kind == "image"]
+    assert img.src == "saved-article_files/harbour.png"
+    assert img.text == "Fishing boats moored in the harbour at dawn."
+    assert [b.kind for b in a.body if b.kind != "image"] == [b.kind for b in ingest(WEB / "saved-article.html").body]

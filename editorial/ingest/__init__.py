@@ -142,7 +142,7 @@ def ingest_bytes(
             if fmt == "txt":
                 parsed = plaintext.parse(text)
             elif fmt == "html" and webpage.looks_like_page(text):
-                parsed = _read_page(text, limits)
+                parsed = _read_page(text, limits, base_dir)
             else:
                 ast = pandoc.to_ast(text.encode("utf-8"), fmt, limits)
                 parsed = pandoc_ast.parse(ast, max_nesting=limits.max_nesting)
@@ -159,10 +159,10 @@ def ingest_bytes(
                     language=language, warnings=warnings)  # fmt: skip
 
 
-def _read_page(text: str, limits: Limits) -> Parsed:
+def _read_page(text: str, limits: Limits, base_dir: Path) -> Parsed:
     """A saved web page: the article without the page around it. A page the web reader finds
     nothing in (no article-like text) is read whole by pandoc, with a warning."""
-    parsed = webpage.parse(text, max_nesting=limits.max_nesting)
+    parsed = webpage.parse(text, max_nesting=limits.max_nesting, base_dir=base_dir)
     if any(d.text.strip() for d in parsed.drafts if d.kind != "image"):
         return parsed
     whole = pandoc_ast.parse(pandoc.to_ast(text.encode("utf-8"), "html", limits),

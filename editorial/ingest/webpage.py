@@ -16,7 +16,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -65,7 +67,7 @@ def looks_like_page(text: str) -> bool:
     return bool(_DOCUMENT.search(head) and _PAGE.search(head))
 
 
-def parse(text: str, *, max_nesting: int = 64) -> Parsed:
+def parse(text: str, *, max_nesting: int = 64, base_dir: Path | None = None) -> Parsed:
     """Drafts, metadata and warnings of a saved page. Empty drafts when nothing was found."""
     from trafilatura import bare_extraction
     from trafilatura.utils import load_html
@@ -81,12 +83,13 @@ def parse(text: str, *, max_nesting: int = 64) -> Parsed:
     # trafilatura's fallbacks (readability, jusText) are quadratic in the number of blocks: a
     # page with thousands of them (no article has) is read without them.
     fast = _BLOCKS(tree) > MAX_BLOCKS_FOR_FALLBACKS
-    doc = bare_extraction(tree, **{**EXTRACT_OPTIONS, "fast": fast})
+    images = local_images(tree, base_dir)
+    doc = bare_extraction(tree, **{**EXTRACT_OPTIONS, "fast": fast, "include_images": bool(images)})
     warnings: list[str] = []
     drafts: list[Draft] = []
     body = getattr(doc, "body", None)
     if body is not None:
-        drafts, remote = _drafts(body, max_nesting)
+        drafts, remote = _drafts(body, max_nesting, images)
         drafts = tidy(drafts, meta)
         if remote:
             warnings.append(f"{remote} image(s) on the page not kept: their files are not "
@@ -101,15 +104,17 @@ def parse(text: str, *, max_nesting: int = 64) -> Parsed:
 # -- body ---------------------------------------------------------------------------------
 
 
-def _drafts(body: Any, max_nesting: int) -> tuple[list[Draft], int]:
+def _drafts(body: Any, max_nesting: int, images: dict[str, str]) -> tuple[list[Draft], int]:
     out: list[Draft] = []
     remote = 0
     for el in body:
-        remote += _block(el, out, quote=False, depth=0, max_nesting=max_nesting)
+        remote += _block(el, out, quote=False, depth=0, max_nesting=max_nesting, images=images)
     return _dedupe(out), remote
 
 
-def _block(el: Any, out: list[Draft], *, quote: bool, depth: int, max_nesting: int) -> int:
+def _block(
+    el: Any, out: list[Draft], *, quote: bool, depth: int, max_nesting: int, images: dict[str, str]
+) -> int:
     """Append the drafts of one body element; returns the number of remote images dropped."""
     if depth > max_nesting:
         return 0
@@ -136,7 +141,9 @@ def _block(el: Any, out: list[Draft], *, quote: bool, depth: int, max_nesting: i
                 if text:
                     out.append(Draft("list_item", text, h))
                 for c in nested:
-                    remote += _block(c, out, quote=quote, depth=depth + 1, max_nesting=max_nesting)
+                    remote += _block(
+                        c, out, quote=quote, depth=depth + 1, max_nesting=max_nesting, images=images
+                    )
             elif item.tag == "head":
                 text, h = inline(item)
                 if text:
@@ -148,16 +155,20 @@ def _block(el: Any, out: list[Draft], *, quote: bool, depth: int, max_nesting: i
                 t = clean_inline(" ".join(lead.split()))
                 out.append(Draft("blockquote", t, html.escape(t, quote=False)))
             for c in el:
-                remote += _block(c, out, quote=True, depth=depth + 1, max_nesting=max_nesting)
+                remote += _block(
+                    c, out, quote=True, depth=depth + 1, max_nesting=max_nesting, images=images
+                )
         else:
             text, h = inline(el)
             if text:
                 out.append(Draft("blockquote", text, h))
     elif tag == "graphic":
         src = (el.get("src") or "").strip()
-        caption = single_line(clean_inline(el.get("title") or el.get("alt") or ""))
-        if _local(src):
-            out.append(Draft("image", caption, src=src))
+        caption = single_line(
+            clean_inline(images.get(src) or el.get("title") or el.get("alt") or "")
+        )
+        if src in images:
+            out.append(Draft("image", caption, src=unquote(src)))
         else:
             remote += 1
     elif tag == "table":
@@ -168,12 +179,35 @@ def _block(el: Any, out: list[Draft], *, quote: bool, depth: int, max_nesting: i
                 out.append(Draft("paragraph", line))
     elif tag in ("div", "section", "body"):
         for c in el:
-            remote += _block(c, out, quote=quote, depth=depth + 1, max_nesting=max_nesting)
+            remote += _block(
+                c, out, quote=quote, depth=depth + 1, max_nesting=max_nesting, images=images
+            )
     return remote
 
 
-def _local(src: str) -> bool:
-    return bool(src) and ":" not in src.split("/")[0] and not src.startswith(("/", "\\"))
+def local_images(tree: HtmlElement, base_dir: Path | None) -> dict[str, str]:
+    """Images of a page saved "complete" (their files in a folder beside it): src -> caption
+    (the figure's figcaption, else the alt text). Only existence is checked here (a stat); the
+    renderer reads them later like any image beside an article (magic bytes, size cap)."""
+    if base_dir is None:
+        return {}
+    found: dict[str, str] = {}
+    root = base_dir.resolve()
+    for img in tree.xpath("//img[@src]")[:200]:
+        src = (img.get("src") or "").strip()
+        if not src or ":" in src.split("/")[0] or src.startswith(("/", "\\")) or src in found:
+            continue
+        try:
+            target = (root / unquote(src)).resolve()
+            if not target.is_relative_to(root) or not target.is_file():
+                continue
+        except (OSError, ValueError):
+            continue
+        figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
+        caption = figure.find(".//figcaption") if figure is not None else None
+        text = caption.text_content() if caption is not None else img.get("alt") or ""
+        found[src] = " ".join(text.split())[:500]
+    return found
 
 
 def inline(el: Any) -> tuple[str, str]:
