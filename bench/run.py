@@ -622,6 +622,7 @@ class Bench:
     def run(self) -> None:
         sizes = [int(s) for s in self.args.sizes.split(",") if s.strip()]
         modes = [m.strip() for m in self.args.modes.split(",") if m.strip()]
+        modes = [m for m in modes if m != "web"]  # the web row runs apart (run_web)
         bad = [m for m in modes if m not in ALL_MODES]
         if bad:
             raise SystemExit(f"unknown mode(s) {bad}; choose from {','.join(ALL_MODES)}")
@@ -877,7 +878,44 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
         "route alone is ~15 min a run); `--budget 600` keeps one run per route there (~1.3 h).",
         "",
     ]
+    lines += web_section()
     REPORT.write_text("\n".join(lines), "utf-8")
+
+
+WEB_RESULT = OUT / "web.json"
+
+
+def run_web() -> None:
+    """The `web` row: bench/web.py (our HTML reader and trafilatura's default extraction on the
+    saved pages of ../shared/web-articles), in a process of its own, once per code version."""
+    pages = ROOT.parent / "shared" / "web-articles"
+    if not (pages / "ground-truth.json").exists():
+        print(f"bench: web row skipped, no pages at {pages}", file=sys.stderr)
+        return
+    fingerprint = code_fingerprint()
+    if WEB_RESULT.exists() and json.loads(WEB_RESULT.read_text("utf-8")).get("fingerprint") == fingerprint:
+        return
+    tmp = OUT / "web.tmp.json"
+    subprocess.run([sys.executable, str(BENCH / "web.py"), "--json", str(tmp)], check=True)
+    data = json.loads(tmp.read_text("utf-8"))
+    data.update(fingerprint=fingerprint, load1=os.getloadavg()[0])
+    WEB_RESULT.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    tmp.unlink()
+
+
+def web_section() -> list[str]:
+    if not WEB_RESULT.exists():
+        return []
+    import web
+
+    data = json.loads(WEB_RESULT.read_text("utf-8"))
+    return ["", "## web: saved web pages", "",
+            f"`bench/web.py` (`python bench/web.py` alone): the body of {data['pages']} saved news "
+            "pages of `../shared/web-articles` scored with its `score_web.py` (4-token shingles, "
+            "per-page normalised), our HTML reader and `trafilatura.extract` (defaults) in the "
+            f"same process on the same pages; 1-minute load {data.get('load1', 0):.1f}. Targets: "
+            "F1 >= .97, precision >= .96, <= 60 ms median per page.", "",
+            web.table(data), ""]  # fmt: skip
 
 
 def targets(s: dict[tuple[int, str, str], dict[str, Any]]) -> list[str]:
@@ -948,7 +986,8 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1,100,1000")
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--modes", default=",".join(ALL_MODES), help=f"any of {','.join(ALL_MODES)}")
+    p.add_argument("--modes", default=",".join((*ALL_MODES, "web")),
+                   help=f"any of {','.join(ALL_MODES)},web")  # fmt: skip
     p.add_argument("--budget", type=float, default=1200.0,
                    help="seconds a (size, route) may use before further repeats are skipped")  # fmt: skip
     p.add_argument("--skip-naive-above", type=int, default=0, metavar="N",
@@ -983,6 +1022,8 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupted)
+    if "web" in args.modes.split(","):
+        run_web()
     try:
         bench.run()
     except KeyboardInterrupt:

@@ -12,14 +12,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 DEFAULT_CONFIG = PROJECT_ROOT / "editorial.toml"
 
 # Bump when a change to the code changes any output: it invalidates every cached result.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: web-page reader, languages, list warnings (issue 13)
 
 
 class Section(BaseModel):
@@ -66,10 +66,33 @@ class Social(Section):
     mastodon_url_length: int = 23
 
 
+def _comma_list(value: Any) -> Any:
+    """A list from the environment is one comma-separated string."""
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
 class Schedule(Section):
     cron: str = "*/15 * * * *"
     timezone: str = "Europe/Paris"
     paths: tuple[str, ...] = ("sources",)  # what the scheduled batch publishes (project-relative)
+    feeds: tuple[str, ...] = ()  # RSS/Atom feed URLs the scheduled batch polls
+
+    _feeds = field_validator("feeds", mode="before")(_comma_list)
+
+
+class Fetch(Section):
+    """The fetch policy for URL and feed sources (editorial/fetch.py)."""
+
+    allow_hosts: tuple[str, ...] = ()  # hosts allowed even on private/loopback addresses
+    connect_timeout: float = 10.0  # seconds
+    read_timeout: float = 20.0  # seconds without a byte
+    total_timeout: float = 60.0  # seconds for a whole fetch, redirects included
+    max_redirects: int = 5
+    user_agent: str = "editorial/0.1 (newsroom publishing pipeline; +https://example.org/bot)"
+
+    _hosts = field_validator("allow_hosts", mode="before")(_comma_list)
 
 
 class Server(Section):
@@ -99,6 +122,7 @@ class Settings(Section):
     schedule: Schedule = Schedule()
     server: Server = Server()
     review: Review = Review()
+    fetch: Fetch = Fetch()
     pdf_variant: str = "pdf/ua-1"
 
 

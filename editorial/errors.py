@@ -75,3 +75,29 @@ class ReviewFileError(EditorialError):
     """An article's corrections file (`<source>.review.yaml`) is malformed or unreadable."""
 
     code = "review_invalid"
+
+
+class UnsupportedLanguage(IngestError):
+    """The article is in a language the newsroom does not publish (`--language` forces one)."""
+
+    code = "unsupported_language"
+
+
+class FetchError(IngestError):
+    """A URL could not be fetched. The message names the URL."""
+
+    code = "fetch_failed"
+
+
+class FetchRefused(FetchError):
+    """The fetch policy refused the URL (scheme, address, redirect)."""
+
+    code = "fetch_refused"
+
+
+class FetchTooLarge(FetchError):
+    code = "fetch_too_large"
+
+
+class FetchHTTPStatus(FetchError):
+    code = "fetch_http_status"

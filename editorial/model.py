@@ -70,6 +70,9 @@ class Article(Frozen):
     language: Language
     tags: tuple[str, ...] = ()
     canonical_url: str = ""
+    site: str = ""  # the publication's name (web pages: og:site_name, JSON-LD publisher)
+    image: str = ""  # lead image URL declared by a web page (never fetched)
+    image_alt: str = ""  # its alt text or caption
     blocks: tuple[Block, ...]
     text: str  # every block's text joined by "\n\n": what extraction reads
     content_hash: str  # sha256 of the source bytes

@@ -31,10 +31,12 @@ TEXTS: dict[Language, str] = {
 
 def warm_up(settings: Settings, languages: tuple[Language, ...] = ("en", "fr")) -> None:
     """Produce the warm-up article of each language (outputs discarded; errors ignored)."""
+    from editorial.ingest import language
     from editorial.stages import Job, produce
 
     with tempfile.TemporaryDirectory(prefix="editorial-warmup-") as tmp:
         for lang in languages:
+            language.detect(TEXTS[lang])  # the jobs below force their language
             source = Path(tmp, f"warmup-{lang}.txt")
             source.write_text(TEXTS[lang], "utf-8")
             try:

@@ -24,6 +24,7 @@ from editorial.errors import EditorialError
 from editorial.upload import (
     UPLOAD_SUFFIXES,
     PrefectApi,
+    Saved,
     UploadError,
     check_url,
     parse_form,
@@ -71,12 +72,22 @@ def _same_site(headers: Any, host: str) -> bool:
 
 
 def _url_saver() -> Any:
-    """The web-ingest issue's `save_url(url, sources_dir, settings) -> Saved`-like function,
-    or None while it is not on main."""
-    try:
-        from editorial.web_sources import save_url  # type: ignore[import-not-found]
-    except ImportError:
-        return None
+    """The function that saves a web address as a source (editorial.remote, under the fetch
+    policy): the page's bytes under sources/web/<host>/, a feed's first new item."""
+
+    def save_url(url: str, sources_dir: Path, settings: Settings) -> Saved:
+        from editorial import remote
+
+        resolved = remote.resolve_sources([url], settings, sources_dir=sources_dir)
+        if resolved.failures:
+            raise resolved.failures[0][1]
+        if not resolved.paths:
+            raise UploadError("nothing new to publish at that address")
+        path = Path(resolved.paths[0])
+        rel = f"sources/{path.resolve().relative_to(sources_dir.resolve()).as_posix()}"
+        note = f"fetched {rel}" if resolved.fetched else f"already saved as {rel}"
+        return Saved(path=path, rel=rel, note=note)
+
     return save_url
 
 

@@ -75,6 +75,12 @@ def parser() -> argparse.ArgumentParser:
     ext.add_argument("--format", choices=["json", "table"], default="json")
     ext.add_argument("--language", choices=["en", "fr"], default=None)
 
+    ing = sub.add_parser("ingest", help="what the reader takes from each source")
+    ing.add_argument("paths", nargs="+", help="article files, folders, or http(s) URLs")
+    ing.add_argument("--out", default=None, help="write <stem>.json here (default: summary)")
+    ing.add_argument("--language", choices=["en", "fr"], default=None, help="override detection")
+    ing.add_argument("--force", action="store_true", help="fetch URLs again (conditional GET)")
+
     srv = sub.add_parser("serve", help="Prefect server + deployments + download app")
     srv.add_argument("--host", default=None)
     srv.add_argument("--prefect-port", type=int, default=None)
@@ -88,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_run(args)
     if args.command == "extract":
         return cmd_extract(args)
+    if args.command == "ingest":
+        return cmd_ingest(args)
     if args.command == "serve":
         offline_env()
         from flows.serve import serve
@@ -141,6 +149,19 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from editorial import remote
+
+    url_failures: list[ArticleResult] = []
+    if any(remote.is_url(p) for p in args.paths):
+        args.paths, url_failures = remote.fetch_arguments(args.paths, force=args.force)
+        if not args.paths:  # every URL failed, or the feeds had nothing new
+            from rich.console import Console
+
+            from editorial import store
+
+            with store.run_lock(Path(args.out), wait=2):
+                store.write_run_report(Path(args.out), url_failures)
+            return summarise(url_failures, Path(args.out), Console(stderr=True))
     if not _check_paths(args.paths):
         return 2
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
@@ -148,7 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     reaper.start()  # after kill -9, Prefect's temporary server must not keep running
     try:
-        return _cmd_run(args)
+        return _cmd_run(args, url_failures)
     except KeyboardInterrupt as exc:
         signum = signal.SIGTERM if isinstance(exc, Stopped) else signal.SIGINT
         print(f"editorial: stopped by {signal.Signals(signum).name}: the run is cancelled; "
@@ -158,7 +179,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _cmd_run(args: argparse.Namespace) -> int:
+def _cmd_run(args: argparse.Namespace, url_failures: list[ArticleResult]) -> int:
     offline_env()
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -217,6 +238,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
             with contextlib.suppress(StoreError), store.run_lock(out, wait=2):
                 pipeline.write_report(out, rows, cancelled=True)
         raise
+    if url_failures:  # the URLs that could not be fetched are rows of this run too
+        results = url_failures + results
+        with contextlib.suppress(StoreError), store.run_lock(out, wait=2):
+            pipeline.write_report(out, results)
     return summarise(results, out, console, report_since=started)
 
 
@@ -351,6 +376,41 @@ def cmd_extract(args: argparse.Namespace) -> int:
             atomic_write(out / f"{Path(source).stem}.json", data.encode("utf-8"))
         else:
             sys.stdout.write(data)
+    return status
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """One JSON per source (`<stem>.json` under --out), or a summary on the terminal."""
+    from editorial import remote, sources
+    from editorial.config import load_settings
+    from editorial.errors import EditorialError
+    from editorial.ingest import ingest
+    from editorial.ingest.report import ingest_record, summary_text
+
+    paths, failures = remote.fetch_arguments(args.paths, force=args.force)
+    status = 1 if failures else 0
+    for f in failures:
+        assert f.error
+        print(f"editorial: {f.error.code}: {f.error.message}", file=sys.stderr)
+    if not _check_paths(paths):
+        return 2
+    settings = load_settings()
+    out = Path(args.out) if args.out else None
+    for source in sources.discover(paths):
+        try:
+            article = ingest(Path(source), limits=settings.limits, language=args.language)
+        except EditorialError as exc:
+            print(f"editorial: {exc.code}: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        record = ingest_record(article)
+        if out:
+            from editorial.store import atomic_write
+
+            data = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+            atomic_write(out / f"{Path(source).stem}.json", data.encode("utf-8"))
+        else:
+            print(summary_text(record, source))
     return status
 
 

@@ -41,7 +41,7 @@ def _scheduled_kwargs(settings: Settings, out_dir: str) -> dict[str, Any]:
     return dict(
         schedules=[Cron(settings.schedule.cron, timezone=settings.schedule.timezone)],
         parameters={
-            "paths": list(settings.schedule.paths),
+            "paths": list(settings.schedule.paths) + list(settings.schedule.feeds),
             "out_dir": out_dir,
             "workers": settings.server.workers,
         },  # fmt: skip

@@ -38,15 +38,23 @@ class UrlSourcesUnavailable(EditorialError):
     code = "url_unavailable"
 
 
-def source_from_url(url: str, settings: Settings) -> str:
-    """The web-ingest issue's function turns `url` into a source under sources/web/; until it
-    is on main, a URL fails the run with one line."""
+def source_from_url(url: str, settings: Settings, *, force: bool = False) -> str:
+    """`url` fetched under the fetch policy into sources/web/ (once; a forced run asks again
+    with a conditional GET): the stored page, project-relative. A feed gives its first new
+    item. A failed fetch raises its EditorialError (fetch_failed, fetch_refused, ...)."""
+    from editorial import remote
+
+    resolved = remote.resolve_sources([url], settings, sources_dir=remote.sources_dir(),
+                                      force=force)  # fmt: skip
+    if resolved.failures:
+        raise resolved.failures[0][1]
+    if not resolved.paths:
+        raise UrlSourcesUnavailable(f"{url}: nothing new to publish at that address")
+    path = Path(resolved.paths[0]).resolve()
     try:
-        from editorial.fetch import source_from_url as fetch  # type: ignore[import-not-found]
-    except ImportError:
-        raise UrlSourcesUnavailable("URL sources are not available yet") from None
-    path = Path(fetch(url, settings=settings))
-    return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+        return path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:  # sources/ elsewhere ($EDITORIAL_SOURCES_DIR)
+        return str(path)
 
 
 @flow(name="publish-article", flow_run_name=_article_run_name, log_prints=True)
@@ -57,7 +65,9 @@ def publish_article_manual(request: ArticleRequest) -> Any:
     run of the same article waits for the first (then usually finds nothing changed)."""
     settings = load_settings()
     try:
-        rel = request.checked_source() or source_from_url(request.url, settings)
+        rel = request.checked_source() or source_from_url(
+            request.url, settings, force=request.force
+        )
     except ValueError as exc:
         return Failed(message=str(exc))
     except EditorialError as exc:

@@ -41,6 +41,8 @@ DOWNLOAD_URL_ENV = "EDITORIAL_DOWNLOAD_URL"
 def check_article_path(value: str, root: Path = PROJECT_ROOT) -> str:
     """`value` normalised (POSIX, relative to `root`) when it names a supported file under
     `root/sources/`; otherwise ValueError with a message naming the value."""
+    if value.strip().lower().startswith(("http://", "https://")):
+        return value.strip()  # a URL: fetched into sources/web/ under the fetch policy
     raw = value.strip().replace("\\", "/")
     where = f"a file under {SOURCES_DIR}/, e.g. {SAMPLE_ARTICLE}"
     if not raw:
@@ -62,12 +64,12 @@ def check_article_path(value: str, root: Path = PROJECT_ROOT) -> str:
 
 def article_choices(root: Path = PROJECT_ROOT) -> list[str]:
     """The articles under `root/sources/` as the form lists them (project-relative, sorted)."""
-    from editorial.sources import discover
+    from editorial.sources import discover, ignored
 
     base = root / SOURCES_DIR
     if not base.is_dir():
         return []
-    return [Path(p).relative_to(root).as_posix() for p in discover([base])]
+    return [Path(p).relative_to(root).as_posix() for p in discover([base]) if not ignored(p)]
 
 
 class ArticleRequest(BaseModel):

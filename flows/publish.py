@@ -32,7 +32,7 @@ from prefect.futures import as_completed
 from prefect.states import Completed, Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from editorial import cache, outcomes, pipeline, sources, stages, store
+from editorial import cache, outcomes, pipeline, remote, sources, stages, store
 from editorial.config import Settings, load_settings
 from editorial.errors import EditorialError, StageTimeout, TransientError
 from editorial.feeder import Feeder
@@ -289,8 +289,10 @@ def _publish_sources(
     out = Path(out_dir)
     store.recover(out)
     fmts = tuple(formats or ALL_FORMATS)
+    # URLs and feeds become files under sources/web/ (fetched under the fetch policy).
+    paths, url_failures = remote.fetch_arguments(list(paths or ["sources"]), force=force)
     jobs += [stages.Job(source=s, formats=fmts, force=force, pdf_variant=pdf_variant, language=language)
-             for s in sources.discover(paths or ["sources"])]  # fmt: skip
+             for s in sources.discover(paths)]  # fmt: skip
     todo: list[tuple[int, stages.Job, str]] = []
     for i, job in enumerate(jobs):
         key = cache.job_key(job, settings)
@@ -330,7 +332,7 @@ def _publish_sources(
         progress = Progress(len(todo), key="publish-sources-progress", on_result=hook)
         _fan_out_processes(todo, results, out_dir=out_dir, settings=settings, workers=workers,
                            progress=progress)  # fmt: skip
-    ordered = [results[i] for i in range(len(jobs))]
+    ordered = url_failures + [results[i] for i in range(len(jobs))]
     pipeline.write_report(out, ordered)  # a full disk: the table and the results still
     if 0 < len(todo) <= artifacts.PER_ARTICLE_MAX:
         base = download_url(settings)

@@ -23,12 +23,12 @@ from editorial.errors import (
     UnsupportedFormat,
 )
 from editorial.ingest import language as lang_detect
-from editorial.ingest import pandoc, pandoc_ast, plaintext
+from editorial.ingest import pandoc, pandoc_ast, plaintext, webpage
 from editorial.ingest.container import check_container
 from editorial.ingest.dates import parse_date
 from editorial.ingest.decode import decode, single_line
 from editorial.ingest.draft import Draft, Parsed
-from editorial.ingest.sanitize import clean_inline_html
+from editorial.ingest.sanitize import clean_inline_html, safe_href
 from editorial.model import Article, Block, Language
 from editorial.names import mixed_scripts
 from editorial.urls import safe_link
@@ -52,12 +52,32 @@ def ingest(
         if fmt is None:
             raise UnsupportedFormat(f"unsupported file type {path.suffix or '(none)'!r}")
         data = read_source(path, limits.max_input_bytes)
-        return ingest_bytes(data, fmt, source=str(path), base_dir=path.parent, limits=limits,
-                            language=language)  # fmt: skip
+        article = ingest_bytes(data, fmt, source=str(path), base_dir=path.parent, limits=limits,
+                               language=language)  # fmt: skip
+        if not article.canonical_url and fmt == "html":
+            url = fetched_url(path)
+            if url:
+                article = article.model_copy(update={"canonical_url": url})
+        return article
     except EditorialError as exc:
         raise exc.with_source(str(path)) from exc
     except OSError as exc:
         raise IngestError(f"cannot read the file ({exc.strerror})", source=str(path)) from exc
+
+
+FETCH_SIDECAR = ".fetch.json"  # beside a fetched page: its URL, fetch time, ETag (remote.py)
+
+
+def fetched_url(path: Path) -> str:
+    """The URL a page under sources/web/ was fetched from (its sidecar), or ""."""
+    import json
+
+    try:
+        meta = json.loads(read_source(path.with_name(path.name + FETCH_SIDECAR), 65_536))
+    except (OSError, ValueError, EditorialError):
+        return ""
+    url = meta.get("final_url") or meta.get("url") if isinstance(meta, dict) else ""
+    return safe_href(url) if isinstance(url, str) else ""
 
 
 def read_source(path: Path, max_bytes: int) -> bytes:
@@ -123,6 +143,8 @@ def ingest_bytes(
                 meta, text = front_matter(text)
             if fmt == "txt":
                 parsed = plaintext.parse(text)
+            elif fmt == "html" and webpage.looks_like_page(text):
+                parsed = _read_page(text, limits, base_dir)
             else:
                 ast = pandoc.to_ast(text.encode("utf-8"), fmt, limits)
                 parsed = pandoc_ast.parse(ast, max_nesting=limits.max_nesting)
@@ -137,6 +159,19 @@ def ingest_bytes(
     parsed = _cap_tokens(parsed, limits.max_token_chars, warnings)
     return assemble(parsed, meta, data=data, fmt=fmt, source=source, base_dir=base_dir,
                     language=language, warnings=warnings)  # fmt: skip
+
+
+def _read_page(text: str, limits: Limits, base_dir: Path) -> Parsed:
+    """A saved web page: the article without the page around it. A page the web reader finds
+    nothing in (no article-like text) is read whole by pandoc, with a warning."""
+    parsed = webpage.parse(text, max_nesting=limits.max_nesting, base_dir=base_dir)
+    if any(d.text.strip() for d in parsed.drafts if d.kind != "image"):
+        return parsed
+    whole = pandoc_ast.parse(pandoc.to_ast(text.encode("utf-8"), "html", limits),
+                             max_nesting=limits.max_nesting)  # fmt: skip
+    warning = "no article found in the page: the whole page was read"
+    return Parsed(whole.drafts, {**whole.meta, **parsed.meta},
+                  (*parsed.warnings, *whole.warnings, warning))  # fmt: skip
 
 
 class _NoAliasLoader(yaml.SafeLoader):
@@ -279,6 +314,7 @@ def assemble(
     body = [d for d in drafts]
     if (
         not standfirst
+        and meta.get("standfirst_from_body") != "no"
         and body
         and body[0].kind == "paragraph"
         and (len(body[0].text.split()) <= STANDFIRST_MAX_WORDS)
@@ -294,6 +330,7 @@ def assemble(
         else:
             checked.append(d)
 
+    warnings += announced_lists(checked)
     all_drafts = [Draft("title", title)]
     if standfirst:
         all_drafts.append(Draft("standfirst", standfirst))
@@ -330,11 +367,35 @@ def assemble(
             single_line(_meta_str({"t": t}, "t")) for t in tags[:20] if _meta_str({"t": t}, "t")
         ),
         canonical_url=safe_link(url),
+        site=_meta_str(meta, "site"),
+        image=safe_link(_meta_str(meta, "image")),
+        image_alt=_meta_str(meta, "image_alt"),
         blocks=blocks,
         text=text,
         content_hash=hashlib.sha256(data).hexdigest(),
         warnings=tuple(warnings),
     )
+
+
+_QUOTE_OPENERS = ('"', "\u201c", "\u00ab", "'", "\u2018", "\u2014", "-")
+
+
+def announced_lists(drafts: list[Draft]) -> list[str]:
+    """Paragraphs announcing a list ("Three factors explain it:") with no list after them:
+    the list was probably lost when the page was saved or scraped."""
+    found: list[str] = []
+    for i, d in enumerate(drafts):
+        if d.kind != "paragraph" or not d.text.rstrip().endswith(":"):
+            continue
+        nxt = drafts[i + 1] if i + 1 < len(drafts) else None
+        if nxt is not None and (
+            nxt.kind in ("list_item", "blockquote", "image")
+            or nxt.text.lstrip().startswith(_QUOTE_OPENERS)
+        ):
+            continue
+        tail = " ".join(d.text.split()[-8:])
+        found.append(f"a paragraph announces a list but no list follows it: \u2026{tail!r}")
+    return found
 
 
 def _with_offsets(drafts: list[Draft]) -> tuple[tuple[Block, ...], str]:

@@ -18,6 +18,8 @@ def article_dict(article: Article, extraction: Extraction) -> dict[str, object]:
         "author": article.author,
         "tags": list(article.tags),
         "canonical_url": article.canonical_url,
+        "site": article.site,
+        "image": {"url": article.image, "alt": article.image_alt} if article.image else None,
         "sections": [
             {"title": b.text, "level": b.level, "anchor": b.anchor} for b in article.sections
         ],
