@@ -118,9 +118,9 @@ def stages(article_path: Path, repeats: int) -> dict[str, list[float]]:
         extraction = timed("extract (spaCy + quotes + entities)", keep,
                            stages.stage_extract, article, settings)  # fmt: skip
         files: list[Any] = []
-        for fmt in ("article", *job.formats):
-            files += timed(f"render {fmt}", keep,
-                           stages.stage_render, fmt, article, extraction, job, settings)  # fmt: skip
+        for fmt in stages.render_order(job):
+            files += timed(f"render {fmt}", keep, stages.stage_render, fmt, article, extraction,
+                           job, settings, tuple(files))  # fmt: skip
         pdf_parts(article, extraction, settings, article_path.parent, timed, keep)
         cards_part(article, extraction, settings, timed, keep)
         produced = stages.Produced(article, extraction, tuple(files))

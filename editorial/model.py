@@ -183,6 +183,7 @@ class ArticleResult(Frozen):
     error: ErrorInfo | None = None
     warnings: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    low_confidence: int = 0  # quotes whose speaker is left for the editor (attribution.low)
     timings: dict[str, float] = Field(default_factory=dict)  # seconds per stage
 
     _warnings = field_validator("warnings")(lambda v: tuple(printable(w) for w in v))

@@ -31,7 +31,8 @@ def publish(job: Job, produced: Produced, key: str, out_dir: Path) -> ArticleRes
     names = store.publish(out_dir, slug, produced.files, manifest,
                           keep_previous=set(job.formats) != set(ALL_FORMATS))  # fmt: skip
     result = ArticleResult(source=job.source, slug=slug, title=article.title, status="ok",
-                           warnings=warnings, files=names, timings=produced.timings)  # fmt: skip
+                           warnings=warnings, files=names, timings=produced.timings,
+                           low_confidence=produced.extraction.low_confidence)  # fmt: skip
     store.write_state(out_dir, result, key)
     if isinstance(previous, str) and previous != slug:  # the title changed: no orphan folder
         store.retire(out_dir, previous, job.source)

@@ -84,8 +84,12 @@ def stage_render(
 
             return (render_article_json(article, extraction),)
         if fmt == "pdf":
+            from editorial.extract import in_article_text
             from editorial.render.pdf import render_pdf
 
+            # The report lays quotes over the article's blocks: offsets in Article.text (a
+            # .txt source's quotes index its file).
+            extraction = in_article_text(article, extraction)
             return render_pdf(article, extraction, settings=settings,
                               source_dir=Path(job.source).parent, variant=job.pdf_variant)  # fmt: skip
         if fmt == "newsletter":
@@ -110,6 +114,12 @@ def stage_render(
     raise ValueError(f"unknown format {fmt!r}")
 
 
+def render_order(job: Job) -> tuple[str, ...]:
+    """The formats an article's run renders, in order: article.json, the asked formats, and
+    the web page (what every link leads to) last, so it can link what the others made."""
+    return ("article", *job.formats, "web")
+
+
 def produce(job: Job, settings: Settings) -> Produced:
     """Run every stage for one article; pure (returns the files, writes nothing)."""
     timings: dict[str, float] = {}
@@ -122,7 +132,7 @@ def produce(job: Job, settings: Settings) -> Produced:
     timings["extract"] = time.perf_counter() - t
     files: list[RenderedFile] = []
     with time_limit(settings.limits.render_timeout, "rendering"):
-        for fmt in ("article", *job.formats, "web"):  # the web page: what every link leads to
+        for fmt in render_order(job):
             t = time.perf_counter()
             files += stage_render(fmt, article, extraction, job, settings, tuple(files))
             timings[f"render_{fmt}"] = time.perf_counter() - t

@@ -101,6 +101,8 @@ def summary_markdown(results: list[ArticleResult], base_url: str) -> str:
                                 for f, name in (("report.pdf", "PDF"), ("newsletter.html", "Newsletter"),
                                                 ("social.md", "Social posts"))
                                 if f in r.files) or "-"  # fmt: skip
+            if r.low_confidence:
+                detail += f" · **{r.low_confidence} speaker(s) to check**"
         lines.append(f"| {_md(r.title or Path(r.source).name)} | {label[r.status]} | {detail} |")
     return "\n".join(lines) + "\n"
 

@@ -333,10 +333,16 @@ def summarise(results: list, out: Path, console: object, report_since: float = 0
         )
         if r.status == "skipped" and not r.slug and r.warnings:
             detail = r.warnings[0]  # not published, and why (a hidden file)
+        if r.status == "ok" and r.low_confidence:
+            detail += f", {r.low_confidence} speaker(s) to check"
         colour = {"ok": "green", "failed": "red", "skipped": "dim"}[r.status]
         table.add_row(Text(printable(Path(r.source).name)), Text(r.status, style=colour),
                       Text(printable(detail)))  # fmt: skip
     console.print(table)
+    unsure = sum(r.low_confidence for r in results)
+    if unsure:
+        console.print(Text(f"{unsure} quote(s) with a speaker left for the editor to check "
+                           "(low-confidence attribution: see each article.json)"))  # fmt: skip
     report = out / RUN_REPORT
     if _written_since(report, report_since):
         console.print(Text(f"run report: {printable(str(report))}"))

@@ -447,8 +447,9 @@ def extract_quotes(article: Article, settings: Settings) -> Extraction:
 
 @task(name="render_output", cache_policy=NO_CACHE)
 def render_output(fmt: str, article: Article, extraction: Extraction, job: stages.Job,
-                  settings: Settings) -> tuple[RenderedFile, ...]:  # fmt: skip
-    return stages.stage_render(fmt, article, extraction, job, settings)
+                  settings: Settings, rendered: tuple[RenderedFile, ...] = ()
+                  ) -> tuple[RenderedFile, ...]:  # fmt: skip
+    return stages.stage_render(fmt, article, extraction, job, settings, rendered)
 
 
 @task(name="write_outputs", cache_policy=NO_CACHE)
@@ -593,9 +594,9 @@ def _stage_by_stage(job: stages.Job, key: str, out_dir: str, settings: Settings,
         ext = review(art, ext)
         key = cache.job_key(job, settings)  # the review may have written corrections
     files: list[RenderedFile] = []
-    for fmt in ("article", *job.formats):
+    for fmt in stages.render_order(job):
         files += render_output.with_options(task_run_name=f"render {fmt} {art.slug}")(
-            fmt, art, ext, job, settings
+            fmt, art, ext, job, settings, tuple(files)
         )
     produced = stages.Produced(art, ext, tuple(files))
     result: ArticleResult = write_outputs.with_options(task_run_name=f"write {art.slug}")(
