@@ -21,8 +21,8 @@ from editorial import review, store
 from editorial.config import PROJECT_ROOT, Settings, load_settings
 from editorial.errors import EditorialError
 from editorial.model import Article, Extraction, Quote
+from flows.article import _article_lock, _article_run_name, publish_one
 from flows.params import ArticleRequest, output_dir
-from flows.publish import _article_lock, _article_run_name, publish_one
 
 __all__ = ["ReviewTimedOut", "UrlSourcesUnavailable", "publish_article_manual", "review_order"]
 

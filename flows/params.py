@@ -35,6 +35,11 @@ SAMPLE_ARTICLE = f"{SOURCES_DIR}/can-france-become-a-global-ai-hub.txt"
 # Set by `editorial serve` for the processes that run flows; not settings, because every
 # setting is part of an article's cache key and a port must not invalidate outputs.
 OUTPUT_DIR_ENV = "EDITORIAL_OUTPUT_DIR"
+# Set by `editorial serve` for the processes that share its Prefect home (the deployments'
+# runner, the warm task worker): a task handed to the warm task worker keeps its parameters in
+# that home's local result storage, which a run on another machine (a pool worker with its own
+# PREFECT_HOME) cannot share. Only runs with this marker equal to their own home hand off.
+WARM_STORAGE_ENV = "EDITORIAL_WARM_STORAGE"
 DOWNLOAD_URL_ENV = "EDITORIAL_DOWNLOAD_URL"
 
 

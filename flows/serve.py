@@ -34,7 +34,7 @@ from pathlib import Path
 from types import FrameType
 
 from editorial.config import PROJECT_ROOT, Settings, load_settings
-from flows.params import DOWNLOAD_URL_ENV, OUTPUT_DIR_ENV
+from flows.params import DOWNLOAD_URL_ENV, OUTPUT_DIR_ENV, WARM_STORAGE_ENV
 
 __all__ = ["Services", "prefect_env", "serve", "urls"]
 
@@ -276,6 +276,7 @@ def serve(
                 **env,
                 OUTPUT_DIR_ENV: str(out),
                 DOWNLOAD_URL_ENV: u.download,
+                WARM_STORAGE_ENV: str(home),
                 "PREFECT_LOGGING_LEVEL": "INFO",
             },  # fmt: skip
             stop_signal=signal.SIGINT,
@@ -284,7 +285,11 @@ def serve(
         services.start(
             "task-worker",
             [sys.executable, "-m", "flows.warmworker"],
-            {**env, "EDITORIAL_SERVER_WORKERS": str(settings.server.workers)},
+            {
+                **env,
+                WARM_STORAGE_ENV: str(home),
+                "EDITORIAL_SERVER_WORKERS": str(settings.server.workers),
+            },  # fmt: skip
             stop_signal=signal.SIGINT,
         )
         took = time.monotonic() - t0

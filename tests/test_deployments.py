@@ -51,15 +51,17 @@ def test_article_outside_sources_is_refused_with_a_clear_message(value: str, mes
     assert "\n" not in state.message
 
 
-def test_url_sources_fail_with_one_line_until_web_ingest_lands() -> None:
+def test_a_url_the_fetch_policy_refuses_fails_the_run_with_one_line() -> None:
     from flows.manual import publish_article_manual
     from flows.params import ArticleRequest
 
     with pytest.raises(ValueError, match="not a web address"):
         ArticleRequest(url="file:///etc/passwd").checked_source()
-    state = publish_article_manual.fn(ArticleRequest(url="https://example.org/a"))
+    # A private address (no name to resolve: nothing leaves the machine) is refused.
+    state = publish_article_manual.fn(ArticleRequest(url="http://10.20.30.40/a"))
     assert state.is_failed()
-    assert state.message == "url_unavailable: URL sources are not available yet"
+    assert state.message.startswith("fetch_refused: ") and "10.20.30.40" in state.message
+    assert "\n" not in state.message
 
 
 def test_form_lists_the_articles_as_a_required_choice() -> None:
@@ -117,7 +119,7 @@ def test_deployments_from_config() -> None:
 
 
 def test_article_lock_names_are_valid_and_distinct() -> None:
-    from flows.publish import article_lock_name
+    from flows.article import article_lock_name
 
     a, b = article_lock_name(ARTICLE), article_lock_name("sources/other.txt")
     assert a != b and a.startswith("article-can-france")

@@ -43,7 +43,7 @@ def test_publish_sources_flow_runs_every_article_and_isolates_failures(tmp_path:
 
 
 def test_publish_article_flow_stage_by_stage(tmp_path: Path) -> None:
-    from flows.publish import publish_article
+    from flows.article import publish_article
 
     src = tmp_path / "sources"
     src.mkdir()

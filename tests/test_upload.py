@@ -76,8 +76,9 @@ def test_add_page_csrf_and_limits(tmp_path: Path) -> None:
     bad = c.post("/add", data={"csrf": token.group(1)},
                  files={"file": ("x.exe", b"MZ", "application/octet-stream")})  # fmt: skip
     assert bad.status_code == 400 and "not a file type we publish" in bad.text
-    url = c.post("/add", data={"csrf": token.group(1), "url": "https://example.org/a"})
-    assert url.status_code == 400 and "URL sources are not available yet" in url.text
+    url = c.post("/add", data={"csrf": token.group(1), "url": "http://10.20.30.40/a"})
+    assert url.status_code == 400 and "10.20.30.40" in url.text  # refused by the fetch policy
+    assert not list(sources.iterdir())
     # No Prefect server at that address: the file is saved and the page says no run started.
     ok = c.post("/add", data={"csrf": token.group(1)}, files=files)
     assert ok.status_code == 502 and "saved as sources/story.md" in ok.text

@@ -121,13 +121,16 @@ def test_upload_review_correct_resume_download(
     assert run.name == f"publish {upload.stem}"
 
     # In the new UI: the paused run, its Resume form with every quote's proposed speaker.
-    page.goto(f"{served.ui}/v2/runs/flow-run/{run_id}")
-    page.get_by_text("Paused").first.wait_for(timeout=60_000)
-    page.get_by_text("waiting for a review").first.wait_for(timeout=60_000)
-    shot(page, "5-review-paused.png")
-    page.get_by_role("button", name="Open menu").last.click()
-    page.get_by_role("menuitem", name="Resume").click()
-    dialog = page.get_by_role("dialog")
+    # The add page refreshes itself every second while the run is not done: the UI and, at
+    # the end, the finished add page open in pages of their own.
+    ui = page.context.new_page()
+    ui.goto(f"{served.ui}/v2/runs/flow-run/{run_id}")
+    ui.get_by_text("Paused").first.wait_for(timeout=60_000)
+    ui.get_by_text("waiting for a review").first.wait_for(timeout=60_000)
+    shot(ui, "5-review-paused.png")
+    ui.get_by_role("button", name="Open menu").last.click()
+    ui.get_by_role("menuitem", name="Resume").click()
+    dialog = ui.get_by_role("dialog")
     dialog.get_by_text("Review the quotes of").wait_for(timeout=60_000)
     speakers = dialog.locator("textarea")
     speakers.first.wait_for(timeout=60_000)
@@ -141,7 +144,7 @@ def test_upload_review_correct_resume_download(
         box = label.first.locator("xpath=following::textarea[1]")
     box.scroll_into_view_if_needed()
     box.fill(CORRECTED)
-    shot(page, "5b-review-form.png")
+    shot(ui, "5b-review-form.png")
     dialog.get_by_role("button", name="Resume").click()
 
     run = _wait_state(served, run_id, {"COMPLETED", "FAILED", "CRASHED"})
@@ -150,19 +153,20 @@ def test_upload_review_correct_resume_download(
     assert CORRECTED in review.read_text("utf-8")
 
     # The run's artifacts in the UI.
-    page.goto(f"{served.ui}/v2/runs/flow-run/{run_id}")
-    page.get_by_role("tab", name="Artifacts").or_(
-        page.get_by_text("Artifacts", exact=True)
+    ui.goto(f"{served.ui}/v2/runs/flow-run/{run_id}")
+    ui.get_by_role("tab", name="Artifacts").or_(
+        ui.get_by_text("Artifacts", exact=True)
     ).first.click()
-    page.get_by_text("warnings-").first.wait_for(timeout=60_000)
-    shot(page, "3-run-artifacts.png")
+    ui.get_by_text("warnings-").first.wait_for(timeout=60_000)
+    shot(ui, "3-run-artifacts.png")
 
     # Back on the add page: the run is done, with its downloads.
-    page.goto(f"{served.download}/add/runs/{run_id}?source=sources/{upload.name}")
-    page.locator("#pdf-link").wait_for(timeout=60_000)
-    shot(page, "7-add-done.png")
-    with page.expect_download() as info:
-        page.click("#pdf-link")
+    done = page.context.new_page()
+    done.goto(f"{served.download}/add/runs/{run_id}?source=sources/{upload.name}")
+    done.locator("#pdf-link").wait_for(timeout=60_000)
+    shot(done, "7-add-done.png")
+    with done.expect_download() as info:
+        done.click("#pdf-link")
     target = tmp_path / "report.pdf"
     info.value.save_as(target)
     text = _pdf_text(target.read_bytes())
