@@ -19,11 +19,11 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from editorial.extract.analysis import Analysis
 from editorial.extract.lexicon import ORG_INTRODUCERS, ORG_SUFFIXES, TITLES
 from editorial.extract.names_list import NameEntry, load_names
+from editorial.extract.occurrences import occurrences
 from editorial.model import Language
 
 # Frequent capitalised acronyms that are not names (the small models tag "AI" as a place).
@@ -164,7 +164,8 @@ _ROLE_TAIL = re.compile(
 
 def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
     """Spans the model glued together: "A / B", "X Museum at Y University", "Hitwise UK's
-    Lifestyle-Religion" (the owner), "Rathbun the Scientology" (a person ends at a lowercase
+    Lifestyle-Religion" (the owner; but "People's Republic", "New People's Party" are one
+    name), "Rathbun the Scientology" (a person ends at a lowercase
     word), "State Department Spokesperson" (a role is not part of the name), "Pan-democrat Lam
     Cheuk-ting" (a hyphenated descriptor is not part of a person's name)."""
     s = text[start:end]
@@ -180,7 +181,7 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
     m = re.search(r" at (?=[A-Z])", s)
     if m and label != "PERSON":
         return [(start, start + m.start()), (start + m.end(), end)]
-    m = re.search(r"['’]s\s+[A-Z]", s)
+    m = re.search(r"(?<!\bPeople)['’]s\s+[A-Z]", s)  # "People's Party" is a name, no owner
     if m:
         end = start + m.start()
         s = text[start:end]
@@ -217,17 +218,9 @@ def _plural_demonym(text: str, start: int, name: str) -> bool:
     return bool(re.search(r"\b(?:aux|deux|trois|quatre|ces|nos|vos|leurs)\s+$", before, re.I))
 
 
-@lru_cache(maxsize=4096)
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
-
-
 def list_mentions(text: str, names: tuple[NameEntry, ...]) -> list[Mention]:
-    out = []
-    for entry in names:
-        for m in _name_pattern(entry.name).finditer(text):
-            out.append(Mention(m.start(), m.end(), entry.name, entry.label, fixed=True))
-    return out
+    found = occurrences(text, (e.name for e in names))
+    return [Mention(s, t, e.name, e.label, fixed=True) for e in names for s, t in found[e.name]]
 
 
 def evidence_orgs(an: Analysis, language: Language) -> set[str]:
@@ -333,12 +326,11 @@ def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         labels.setdefault(m.text, Counter())[m.label] += 3 if m.fixed else 1
     extra: list[Mention] = []
-    for name, cnt in labels.items():
-        label = cnt.most_common(1)[0][0]
-        if len(name) < 3 and not name.isupper():
-            continue
-        for mm in _name_pattern(name).finditer(text):
-            extra.append(Mention(mm.start(), mm.end(), name, label))
+    wanted = [name for name in labels if len(name) >= 3 or name.isupper()]
+    found = occurrences(text, wanted)
+    for name in wanted:
+        label = labels[name].most_common(1)[0][0]
+        extra.extend(Mention(s, t, name, label) for s, t in found[name])
     relabeled = [replace(m, label=labels[m.text].most_common(1)[0][0]) for m in mentions]
     return merge_mentions(extra, relabeled)
 
@@ -346,13 +338,13 @@ def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
 def parenthesised_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "World Health Organisation (WHO)": the acronym is a name of the same kind, wherever
     it occurs."""
-    out: list[Mention] = []
+    pairs: list[tuple[str, str]] = []
     for m in mentions:
         after = re.match(r"\s*\(([A-Z][A-Z&.]{1,9})\)", text[m.end : m.end + 14])
         if after and len(m.text.split()) >= 2:
-            for mm in _name_pattern(after.group(1)).finditer(text):
-                out.append(Mention(mm.start(), mm.end(), after.group(1), m.label))
-    return out
+            pairs.append((after.group(1), m.label))
+    found = occurrences(text, (a for a, _l in pairs))
+    return [Mention(s, t, a, label) for a, label in pairs for s, t in found[a]]
 
 
 def common_words(text: str) -> set[str]:
@@ -381,10 +373,8 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     names = load_names() if names is None else names
     ner = drop_common(an.text, ner_mentions(an))
     orgs = evidence_orgs(an, an.language)
-    forced: list[Mention] = []
-    for name in orgs:
-        for m in _name_pattern(name).finditer(an.text):
-            forced.append(Mention(m.start(), m.end(), name, "ORG", fixed=True))
+    found = occurrences(an.text, orgs)
+    forced = [Mention(s, t, name, "ORG", fixed=True) for name in orgs for s, t in found[name]]
     members = member_orgs(an.text)
     ner = [
         replace(m, label="ORG")
@@ -531,13 +521,10 @@ def short_forms(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.label == "PERSON" and len(words) >= 2:
             for w in words:
                 owners.setdefault(w, set()).add(m.text)
-    out: list[Mention] = []
-    for form in forms:
-        if len(owners.get(form.split()[-1], set())) > 1 and " " not in form:
-            continue  # two people share this name ("Leung Yiu-chung", "Baggio Leung")
-        for mm in _name_pattern(form).finditer(text):
-            out.append(Mention(mm.start(), mm.end(), form, "PERSON"))
-    return out
+    # two people share a one-word name ("Leung Yiu-chung", "Baggio Leung"): not a short form
+    kept = [f for f in forms if " " in f or len(owners.get(f.split()[-1], set())) <= 1]
+    found = occurrences(text, kept)
+    return [Mention(s, t, form, "PERSON") for form in kept for s, t in found[form]]
 
 
 __all__ = ["Mention", "NameEntry", "find_mentions", "load_names"]
