@@ -176,6 +176,26 @@ def test_entity_french_elision_and_title() -> None:
     assert s["Emmanuel Macron"] == ("PERSON", 2)
 
 
+def test_entity_peoples_republic_is_one_name_and_the_country() -> None:
+    s = summary(
+        "The People's Republic of China's leaders met on Monday. Trade with China grew, and "
+        "the New People's Party said it was pleased."
+    )
+    assert s["People's Republic of China"][1] == 2  # "China" joins the official name
+    assert "People" not in s and "New People's Party" in s
+
+
+def test_entity_capital_article_of_a_french_name() -> None:
+    s = summary("Le vice-président de L'Oréal a parlé. Selon l'AFP, L'Oréal investit.", "fr")
+    assert "L'Oréal" in s and "Oréal" not in s
+    assert "AFP" in s  # a lower-case article is not part of the name
+
+
+def test_entity_canonical_keeps_the_accent_of_a_capital() -> None:
+    s = summary("Le président des Etats-Unis est arrivé à Paris mardi. Il a parlé longtemps.", "fr")
+    assert "États-Unis" in s and "Etats-Unis" not in s
+
+
 @pytest.mark.parametrize("name", ["OpenAI", "Mistral AI", "Hugging Face"])
 def test_organisations_by_general_rules(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("editorial.extract.entities.load_names", lambda *a, **k: ())

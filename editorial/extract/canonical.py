@@ -20,6 +20,20 @@ from editorial.extract.names_list import NameEntry
 from editorial.extract.occurrences import NearIndex
 from editorial.model import EntityLabel, EntityMention, EntitySummary
 
+# French often drops the accent on a capital ("Etats-Unis"); the canonical name keeps it.
+ACCENTED_CAPITALS = {
+    w.replace("É", "E"): w
+    for w in "État États Égypte Éthiopie Équateur Érythrée Écosse Émirats Élysée Église "
+    "Écologie".split()
+}
+
+
+def restore_accents(name: str) -> str:
+    """ "Etats-Unis" -> "États-Unis", "Egypte" -> "Égypte": the capital's accent."""
+    if "E" not in name:
+        return name
+    return re.sub(r"\bE[\w]+", lambda m: ACCENTED_CAPITALS.get(m.group(), m.group()), name)
+
 
 def _acronym(words: list[str]) -> str:
     return "".join(w[0] for w in words if w[:1].isupper())
@@ -80,6 +94,7 @@ def canonicalise(
             # are never folded into a longer place or organisation name
             target = full_index.nearest(i, m)
         canon[i] = target or m.text
+    canon = {i: restore_accents(c) for i, c in canon.items()}
     return _merge_misspellings(mentions, canon)
 
 

@@ -75,8 +75,7 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
             and m.end() < len(s)
             and (
                 m.group()[:1].islower()
-                or "'" in m.group()
-                or "’" in m.group()
+                or (("'" in m.group() or "’" in m.group()) and not _elided_name(text, start, s))
                 or _sentence_initial(text, start)
             )
         ):
@@ -107,6 +106,12 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 VEHICLE_PREFIXES = re.compile(r"^(?:Space Shuttle|USS|HMS|RMS|HMCS|MV|SS)\b")
 _CODE = re.compile(r"^[A-Z]{2,5}-\d+[A-Z]?$")  # STS-134, SN-10: codes, not names ("TF1" is one)
+
+
+def _elided_name(text: str, start: int, s: str) -> bool:
+    """A capital "L'" inside a sentence belongs to the name ("de L'Oréal", "à L'Express"):
+    French writes the article in lower case when it is not part of the name."""
+    return s[:1] == "L" and not _sentence_initial(text, start) and text[start - 1 : start] == " "
 
 
 def _sentence_initial(text: str, start: int) -> bool:
