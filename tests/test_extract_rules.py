@@ -196,6 +196,24 @@ def test_entity_canonical_keeps_the_accent_of_a_capital() -> None:
     assert "États-Unis" in s and "Etats-Unis" not in s
 
 
+def test_entity_french_generic_noun_before_a_place() -> None:
+    s = summary(
+        "Des milliers de manifestants sur la place Tahrir au Caire, près de la mosquée Al Nour. "
+        "Le vote a eu lieu dans le département de la Haute-Loire. Tahrir était pleine.",
+        "fr",
+    )
+    assert s["Place Tahrir"][1] == 2  # apposition: the noun is part of the name
+    assert "Caire" in s and "Mosquée Al Nour" in s
+    assert "Haute-Loire" in s  # with "de": the noun is not
+
+
+def test_entity_descriptor_written_in_lower_case_elsewhere() -> None:
+    s = summary(
+        "The nonpartisan candidates did well. Nonpartisan Paul Tse won a seat. Tse said little."
+    )
+    assert s["Paul Tse"] == ("PERSON", 2)
+
+
 @pytest.mark.parametrize("name", ["OpenAI", "Mistral AI", "Hugging Face"])
 def test_organisations_by_general_rules(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("editorial.extract.entities.load_names", lambda *a, **k: ())

@@ -75,9 +75,13 @@ def canonicalise(
         rep = re.fullmatch(r"People['’]s Republic of (?:the )?([A-Z].*)", m.text)
         if rep:
             long_forms.setdefault(rep.group(1), m.text)
+    named = {m.text: f"{m.head} {m.text}" for m in mentions if m.head}  # "Place Tahrir"
     for i, m in enumerate(mentions):
         if m.text in aliases:
             canon[i] = aliases[m.text]
+            continue
+        if m.text in named:
+            canon[i] = named[m.text]
             continue
         if m.label == "LOC" and m.text in long_forms:
             canon[i] = long_forms[m.text]

@@ -54,6 +54,7 @@ class Mention:
     text: str
     label: str  # PERSON / ORG / LOC
     fixed: bool = False  # from the name list or text evidence: NER may not relabel it
+    head: str = ""  # a generic noun the name is in apposition to: "place" of "place Tahrir"
 
 
 def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -137,6 +138,7 @@ def _valid(text: str) -> bool:
 
 def ner_mentions(an: Analysis) -> list[Mention]:
     out = []
+    lower = common_words(an.text)
     for e in an.ents:
         end = e.end
         tail = re.match(
@@ -149,6 +151,20 @@ def ner_mentions(an: Analysis) -> list[Mention]:
             if t <= s:
                 continue
             txt = an.text[s:t]
+            head = ""
+            generic = _GENERIC_HEAD.match(txt) if an.language == "fr" else None
+            if generic and (
+                (generic.group(2) and generic.group(1) in ADMINISTRATIVE_NOUNS)
+                or (not generic.group(2) and generic.group(1) in PLACE_NOUNS)
+            ):
+                # "la place Tahrir": the place is called "Place Tahrir", written "Tahrir";
+                # "le département de la Corse-du-Sud": it is called "Corse-du-Sud"
+                head = "" if generic.group(2) else generic.group(1).capitalize()
+                s += generic.end()
+                txt = an.text[s:t]
+            before = _GENERIC_BEFORE.search(an.text, max(0, s - 16), s)
+            if an.language == "fr" and not head and before and before.group(1) in PLACE_NOUNS:
+                head = before.group(1).capitalize()  # "la place" + "Tahrir"
             if "\n" in txt or not _valid(txt):
                 continue
             label = e.label
@@ -156,8 +172,28 @@ def ner_mentions(an: Analysis) -> list[Mention]:
                 continue
             if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
                 label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
-            out.append(Mention(s, t, txt, label))
+            descr = re.match(r"([A-Z][a-z]+) (?=[A-Z])", txt)
+            if label == "PERSON" and descr and descr.group(1).lower() in lower:
+                # "Nonpartisan Paul Tse", "Administrator Bolden": a word the article also
+                # writes in lower case is a descriptor, not the person's first name
+                s += descr.end()
+                txt = an.text[s:t]
+            out.append(Mention(s, t, txt, label, head=head))
     return out
+
+
+# French generic nouns before a name (lower case): in apposition ("la place Tahrir", "les îles
+# Sanguinaires") the noun is part of the place's name; with "de" ("le département de la
+# Corse-du-Sud") it is not.
+PLACE_NOUNS = frozenset(
+    "place mosquée île îles rue avenue boulevard pont lac mont monts gare quartier cathédrale "
+    "église basilique rivière fleuve golfe".split()
+)
+ADMINISTRATIVE_NOUNS = frozenset(
+    "département région commune ville province canton préfecture arrondissement".split()
+)
+_GENERIC_BEFORE = re.compile(r"(?<![\w'’-])([a-zà-ÿ]+) $")
+_GENERIC_HEAD = re.compile(r"([a-zà-ÿ]+)\s+((?:de la|de l['’]|du|des|de|d['’])\s*)?(?=[A-ZÀ-Þ])")
 
 
 _ROLE_TAIL = re.compile(
@@ -183,7 +219,7 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
         return split_span(text, start, start + k, label) + split_span(
             text, start + k + 3, end, label
         )
-    m = re.search(r" at (?=[A-Z])", s)
+    m = re.search(r" (?:at|au|aux) (?=[A-ZÀ-Þ])", s)  # "Tahrir au Caire": two places
     if m and label != "PERSON":
         return [(start, start + m.start()), (start + m.end(), end)]
     m = re.search(r"(?<!\bPeople)['’]s\s+[A-Z]", s)  # "People's Party" is a name, no owner
