@@ -203,6 +203,9 @@ _ROLE_TAIL = re.compile(
 )
 
 
+_ROLE_ABBREVIATION = re.compile(r"\s+(?:PM|MP|MEP|CEO|CFO|COO|CTO)$")
+
+
 def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
     """Spans the model glued together: "A / B", "X Museum at Y University", "Hitwise UK's
     Lifestyle-Religion" (the owner; but "People's Republic", "New People's Party" are one
@@ -239,10 +242,9 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
     first = re.match(r"[A-Z][a-z]*-[a-z]+\s+(?=[A-Z])|(?:Pro|Anti|Non|Ex)-[A-Z]\w*\s+(?=[A-Z])", s)
     if first:  # "Pan-democrat Lam Cheuk-ting", "Pro-Beijing DAB"
         start += first.end()
-    if label != "PERSON":
-        tail = _ROLE_TAIL.search(text[start:end])
-        if tail and tail.start() > 0:
-            end = start + tail.start()
+    tail = (_ROLE_TAIL if label != "PERSON" else _ROLE_ABBREVIATION).search(text[start:end])
+    if tail and tail.start() > 0:  # "Vanuatu PM": a name never ends with a role
+        end = start + tail.start()
     return [(start, end)]
 
 
