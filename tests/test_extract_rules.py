@@ -207,6 +207,17 @@ def test_entity_french_generic_noun_before_a_place() -> None:
     assert "Haute-Loire" in s  # with "de": the noun is not
 
 
+def test_entity_role_abbreviation_and_title_are_not_the_name() -> None:
+    s = summary("The Vanuatu PM said the deal was off. Later Vanuatu voted. Administrator Bolden left.")
+    assert "Vanuatu PM" not in s and s["Vanuatu"][1] == 2
+    assert "Administrator Bolden" not in s and "Bolden" in s
+
+
+def test_entity_organisations_side_by_side_are_one() -> None:
+    s = summary("Le Science & Technology Facilities Council a financé le projet avec le CERN.", "fr")
+    assert "Science & Technology Facilities Council" in s
+
+
 def test_entity_descriptor_written_in_lower_case_elsewhere() -> None:
     s = summary(
         "The nonpartisan candidates did well. Nonpartisan Paul Tse won a seat. Tse said little."

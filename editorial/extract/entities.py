@@ -35,7 +35,7 @@ COMMON_ACRONYMS = frozenset(
 COMMON_CAPITALISED = frozenset(
     "état etat etats gouvernement parlement église internet web administration "
     "government state department ministry agency committee church court "
-    "university".split()
+    "university cour".split()
 )
 NAME_PARTICLES = frozenset("le la de du des van von der den da di dos al el bin ben ibn".split())
 WORK_NOUNS = (
@@ -505,7 +505,13 @@ def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
                 and " " not in p.text
                 and " " not in m.text
             )
-            if same_person or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text)):
+            same_org = gap == " " and p.label == m.label == "ORG"  # "Science & Technology"
+            # + "Facilities Council": two names never stand side by side without punctuation
+            if (
+                same_person
+                or same_org
+                or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text))
+            ):
                 out[-1] = Mention(
                     p.start, m.end, text[p.start : m.end], p.label, p.fixed or m.fixed
                 )
