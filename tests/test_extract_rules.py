@@ -214,7 +214,7 @@ def test_entity_role_abbreviation_and_title_are_not_the_name() -> None:
 
 
 def test_entity_organisations_side_by_side_are_one() -> None:
-    s = summary("Le Science & Technology Facilities Council a financé le projet avec le CERN.", "fr")
+    s = summary("John Womersley, directeur du Science & Technology Facilities Council, a parlé.", "fr")
     assert "Science & Technology Facilities Council" in s
 
 
