@@ -176,6 +176,55 @@ def test_entity_french_elision_and_title() -> None:
     assert s["Emmanuel Macron"] == ("PERSON", 2)
 
 
+def test_entity_peoples_republic_is_one_name_and_the_country() -> None:
+    s = summary(
+        "The People's Republic of China's leaders met on Monday. Trade with China grew, and "
+        "the New People's Party said it was pleased."
+    )
+    assert s["People's Republic of China"][1] == 2  # "China" joins the official name
+    assert "People" not in s and "New People's Party" in s
+
+
+def test_entity_capital_article_of_a_french_name() -> None:
+    s = summary("Le vice-président de L'Oréal a parlé. Selon l'AFP, L'Oréal investit.", "fr")
+    assert "L'Oréal" in s and "Oréal" not in s
+    assert "AFP" in s  # a lower-case article is not part of the name
+
+
+def test_entity_canonical_keeps_the_accent_of_a_capital() -> None:
+    s = summary("Le président des Etats-Unis est arrivé à Paris mardi. Il a parlé longtemps.", "fr")
+    assert "États-Unis" in s and "Etats-Unis" not in s
+
+
+def test_entity_french_generic_noun_before_a_place() -> None:
+    s = summary(
+        "Des milliers de manifestants sur la place Tahrir au Caire, près de la mosquée Al Nour. "
+        "Le vote a eu lieu dans le département de la Haute-Loire. Tahrir était pleine.",
+        "fr",
+    )
+    assert s["Place Tahrir"][1] == 2  # apposition: the noun is part of the name
+    assert "Caire" in s and "Mosquée Al Nour" in s
+    assert "Haute-Loire" in s  # with "de": the noun is not
+
+
+def test_entity_role_abbreviation_and_title_are_not_the_name() -> None:
+    s = summary("The Vanuatu PM said the deal was off. Later Vanuatu voted. Administrator Bolden left.")
+    assert "Vanuatu PM" not in s and s["Vanuatu"][1] == 2
+    assert "Administrator Bolden" not in s and "Bolden" in s
+
+
+def test_entity_organisations_side_by_side_are_one() -> None:
+    s = summary("John Womersley, directeur du Science & Technology Facilities Council, a parlé.", "fr")
+    assert "Science & Technology Facilities Council" in s
+
+
+def test_entity_descriptor_written_in_lower_case_elsewhere() -> None:
+    s = summary(
+        "The nonpartisan candidates did well. Nonpartisan Paul Tse won a seat. Tse said little."
+    )
+    assert s["Paul Tse"] == ("PERSON", 2)
+
+
 @pytest.mark.parametrize("name", ["OpenAI", "Mistral AI", "Hugging Face"])
 def test_organisations_by_general_rules(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("editorial.extract.entities.load_names", lambda *a, **k: ())

@@ -486,7 +486,8 @@ def _paragraph_topic(doc: Doc, sp: QuoteSpan, ctx: C.Context) -> Attribution | N
     k = bisect.bisect_right(doc.par_starts, sp.open_at) - 1
     par_start = doc.par_starts[k] if k >= 0 else 0
     start = min(ps, par_start)
-    for a, b, label in doc.ents:
+    for e in range(bisect.bisect_left(doc.ent_starts, start), len(doc.ents)):
+        a, b, label = doc.ents[e]
         pos = an.toks[a].start
         if pos < start or doc.in_quote(pos):
             continue

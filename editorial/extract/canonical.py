@@ -9,6 +9,7 @@ entity's label is its mentions' majority, the full form's weighing most.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from typing import cast
@@ -16,7 +17,22 @@ from typing import cast
 from editorial.extract.entities import Mention, load_names
 from editorial.extract.lexicon import TITLES
 from editorial.extract.names_list import NameEntry
+from editorial.extract.occurrences import NearIndex
 from editorial.model import EntityLabel, EntityMention, EntitySummary
+
+# French often drops the accent on a capital ("Etats-Unis"); the canonical name keeps it.
+ACCENTED_CAPITALS = {
+    w.replace("É", "E"): w
+    for w in "État États Égypte Éthiopie Équateur Érythrée Écosse Émirats Élysée Église "
+    "Écologie".split()
+}
+
+
+def restore_accents(name: str) -> str:
+    """ "Etats-Unis" -> "États-Unis", "Egypte" -> "Égypte": the capital's accent."""
+    if "E" not in name:
+        return name
+    return re.sub(r"\bE[\w]+", lambda m: ACCENTED_CAPITALS.get(m.group(), m.group()), name)
 
 
 def _acronym(words: list[str]) -> str:
@@ -35,6 +51,7 @@ def canonicalise(
         for i, m in enumerate(mentions)
         if m.label == "PERSON" and len(m.text.split()) >= 2 and not re.match(r"[A-Z]\.", m.text)
     ]
+    full_index = _FullNames(full_people)
     # acronyms the article expands: "Johnson Space Center (JSC)" or "JSC (Johnson Space Center)"
     expansions: dict[str, str] = {}
     for m in mentions:
@@ -51,9 +68,23 @@ def canonicalise(
         ]
         if len(words) >= 2:
             expansions.setdefault(_acronym(words), m.text)
+    # a country's official long name stands for its short one: "People's Republic of China"
+    # and "China" (but "Republic of China" is another country: only the people's republics)
+    long_forms: dict[str, str] = {}
+    for m in mentions:
+        rep = re.fullmatch(r"People['’]s Republic of (?:the )?([A-Z].*)", m.text)
+        if rep:
+            long_forms.setdefault(rep.group(1), m.text)
+    named = {m.text: f"{m.head} {m.text}" for m in mentions if m.head}  # "Place Tahrir"
     for i, m in enumerate(mentions):
         if m.text in aliases:
             canon[i] = aliases[m.text]
+            continue
+        if m.text in named:
+            canon[i] = named[m.text]
+            continue
+        if m.label == "LOC" and m.text in long_forms:
+            canon[i] = long_forms[m.text]
             continue
         bare = m.text.replace(".", "")
         if m.label != "PERSON" and (
@@ -65,8 +96,9 @@ def canonicalise(
         if m.label == "PERSON" or len(m.text.split()) == 1:
             # a surname the model mislabelled joins the person; places and organisations
             # are never folded into a longer place or organisation name
-            target = _person_full_name(i, m, full_people)
+            target = full_index.nearest(i, m)
         canon[i] = target or m.text
+    canon = {i: restore_accents(c) for i, c in canon.items()}
     return _merge_misspellings(mentions, canon)
 
 
@@ -84,11 +116,37 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
     first_seen: dict[str, int] = {}
     for i in sorted(canon):
         first_seen.setdefault(canon[i], i)
+    # candidates are looked up, not compared one by one (names x names on a long article):
+    # same words but the last (or the first), that word near in spelling; or a surname
+    near: dict[tuple[object, ...], tuple[NearIndex, dict[str, list[str]]]] = {}
+    for f in full:
+        fw = f.split()
+        for key, word in (
+            (("last", len(fw), *fw[:-1]), fw[-1]),
+            (("first", len(fw), *fw[1:]), fw[0]),
+            (("surname",), fw[-1]),
+        ):
+            index, owners = near.setdefault(key, (NearIndex(), {}))
+            index.add(word.lower())
+            owners.setdefault(word.lower(), []).append(f)
     mapping: dict[str, str] = {}
     for c in people:
         words = c.split()
+        lookups: list[tuple[tuple[object, ...], str]]
+        if len(words) == 1:
+            lookups = [(("surname",), words[0])]
+        else:
+            n = len(words)
+            lookups = [(("last", n, *words[:-1]), words[-1]), (("first", n, *words[1:]), words[0])]
+        cands: set[str] = set()
+        for key, word in lookups:
+            limit = min(2, len(word) // 5 + (1 if len(word) >= 4 else 0))  # as below
+            if key in near and limit:
+                index, owners = near[key]
+                for w in index.near(word.lower(), limit):
+                    cands.update(owners[w])
         best: tuple[int, int, str] | None = None
-        for f in full:
+        for f in cands:
             if f == c:
                 continue
             fw = f.split()
@@ -119,28 +177,39 @@ def _merge_misspellings(mentions: list[Mention], canon: dict[int, str]) -> dict[
     return {i: mapping.get(c, c) for i, c in canon.items()}
 
 
-def _person_full_name(i: int, m: Mention, pool: list[tuple[int, Mention]]) -> str | None:
-    words = m.text.split()
-    initial = re.fullmatch(r"([A-Z])\.\s*(\S+)", m.text)
-    cands: list[tuple[int, str]] = []
-    for j, f in pool:
-        fw = f.text.split()
-        if f.text == m.text or (len(fw) <= len(words) and not initial):
-            continue
+class _FullNames:
+    """The full names of people (mention index, text), looked up by the short forms that may
+    join them: a surname, a first name, the first or last words, an initial and surname."""
+
+    def __init__(self, pool: list[tuple[int, Mention]]) -> None:
+        self._by: dict[tuple[object, ...], list[tuple[int, str]]] = {}
+        for j, f in pool:  # pool is in mention order: every list stays sorted by index
+            fw = f.text.split()
+            keys: set[tuple[object, ...]] = {("initial", fw[0][0], fw[-1]), ("one", fw[-1])}
+            keys.add(("one", fw[0]))
+            if len(fw) > 2:
+                keys.add(("one", " ".join(fw[-2:])))
+            for k in range(2, len(fw)):
+                keys.add(("words", " ".join(fw[:k])))
+                keys.add(("words", " ".join(fw[-k:])))
+            for key in keys:
+                self._by.setdefault(key, []).append((j, f.text))
+
+    def nearest(self, i: int, m: Mention) -> str | None:
+        """The full name for mention `i`: the nearest one before it, else the first after."""
+        initial = re.fullmatch(r"([A-Z])\.\s*(\S+)", m.text)
         if initial:
-            ok = fw[-1] == initial.group(2) and fw[0][0] == initial.group(1)
-        elif len(words) == 1:
-            ok = words[0] in (fw[-1], fw[0]) or (len(fw) > 2 and words[0] == " ".join(fw[-2:]))
+            key: tuple[object, ...] = ("initial", initial.group(1), initial.group(2))
+        elif len(m.text.split()) == 1:
+            key = ("one", m.text.split()[0])
         else:
-            ok = " ".join(fw[-len(words) :]) == m.text or " ".join(fw[: len(words)]) == m.text
-        if ok:
-            cands.append((j, f.text))
-    if not cands:
-        return None
-    before = [c for c in cands if c[0] < i]
-    if before:
-        return before[-1][1]  # the nearest full name before the short form
-    return cands[0][1]
+            key = ("words", m.text)
+        # never the mention itself: its key has fewer words than any full name under it
+        cands = self._by.get(key, [])
+        if not cands:
+            return None
+        k = bisect.bisect_left(cands, (i, ""))
+        return cands[k - 1][1] if k > 0 else cands[0][1]
 
 
 def build_entities(

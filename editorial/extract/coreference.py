@@ -86,7 +86,6 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
     if canon is not None and sub.kind == "description" and doc.ent_label.get(canon) == "LOC":
         canon = None  # "Malaysia's Prime Minister": the place is not the speaker
     if canon is not None:
-        people = [c for c, lab in doc.ent_label.items() if lab == "PERSON"]
         ent_text = mention
         if sub.kind == "description" or len(mention.split()) > len(canon.split()) + 2:
             # "Le documentaire d'Al Jazeera" -> Al Jazeera, but a role stays a role
@@ -103,10 +102,9 @@ def _resolve(doc: Doc, sub: S.Subject, cue: str | None, pos: int) -> Attribution
                 txt = S.strip_determiner(mention, an.language)
                 return Attribution(txt, mention, cue, False, pos, "description", RELATIONAL)
             if noun:
-                doc.descriptions.append((an.toks[sub.first].start, noun, canon))
-                doc.descriptions.sort()
+                doc.add_description(an.toks[sub.first].start, noun, canon)
         if len(canon.split()) == 1 and doc.ent_label.get(canon) == "PERSON":
-            full = S.fuzzy_person(canon, people)
+            full = doc.fuzzy_people.find(canon)
             if full:
                 canon = full
         basis, conf = ("cue", NAMED) if sub.kind == "entity" else ("description", DESCRIBED)

@@ -41,6 +41,12 @@ class Doc:
     name_words: list[tuple[int, str, str]] = field(default_factory=list)  # ORG name words
     unnamed: list[tuple[int, str, str]] = field(default_factory=list)  # unnamed sources so far
     _genders: dict[str, str] | None = None
+    _ent_toks: list[int] = field(default_factory=list)  # first token of each entity
+    _by_noun: tuple[dict[str, list[tuple[int, str]]], ...] = field(
+        default_factory=lambda: ({}, {})
+    )  # descriptions and name words by noun: (pos, canonical), sorted
+    people: list[str] = field(default_factory=list)  # canonical names labelled PERSON
+    fuzzy_people: S.FuzzyPeople = field(default_factory=lambda: S.FuzzyPeople([]))
     _forms: frozenset[str] | None = None
 
     def build(self) -> None:
@@ -55,6 +61,9 @@ class Doc:
         for i, m in enumerate(self.mentions):
             self.ent_label.setdefault(self.canon[i], m.label)
         self.ent_starts = [an.toks[a].start for a, _b, _l in self.ents]
+        self._ent_toks = [a for a, _b, _l in self.ents]
+        self.people = [c for c, lab in self.ent_label.items() if lab == "PERSON"]
+        self.fuzzy_people = S.FuzzyPeople(self.people)
         self._q_starts = [sp.open_at for sp in self.spans]
         self._q_ends = [sp.outer_end for sp in self.spans]
         self.pars = paragraphs(an.text)
@@ -95,9 +104,13 @@ class Doc:
         return self._forms
 
     def canonical_of(self, s: S.Subject) -> str | None:
-        for a, b, _lab in self.ents:
-            if s.first <= a < s.last or a <= s.first < b:
+        """The first entity (in text order) inside the subject or holding its first token."""
+        k = bisect.bisect_right(self._ent_toks, s.first)  # entities starting after s.first
+        for a, b, _lab in self.ents[max(0, k - 3) : k]:  # (token ranges may touch)
+            if a <= s.first < b:
                 return self.ent_canon.get(a)
+        if k < len(self.ents) and self.ents[k][0] < s.last:
+            return self.ent_canon.get(self.ents[k][0])
         return None
 
     def overlaps_quote(self, start: int, end: int) -> bool:
@@ -127,6 +140,15 @@ class Doc:
                         self.name_words.append((pos, w.lower(), canon))
         self.descriptions.sort()
         self.name_words.sort()
+        self._by_noun = ({}, {})
+        for table, index in zip((self.descriptions, self.name_words), self._by_noun, strict=True):
+            for p, n, c in table:
+                index.setdefault(n, []).append((p, c))
+
+    def add_description(self, pos: int, noun: str, canon: str) -> None:
+        """Tie `noun` to `canon` at `pos` (a description resolved while attributing)."""
+        bisect.insort(self.descriptions, (pos, noun, canon))
+        bisect.insort(self._by_noun[0].setdefault(noun, []), (pos, canon))
 
     def _nouns_before(self, a: int) -> list[str]:
         an = self.an
@@ -166,15 +188,11 @@ class Doc:
     def description_target(self, noun: str, pos: int) -> str | None:
         """The entity the article last tied to `noun` before `pos`; else the last organisation
         whose own name holds the noun ("la fédération" -> "Fédération belge ...")."""
-        for table in (self.descriptions, self.name_words):
-            best = None
-            for p, n, c in table:
-                if p >= pos:
-                    break
-                if n == noun:
-                    best = c
-            if best:
-                return best
+        for index in self._by_noun:
+            ties = index.get(noun, [])
+            k = bisect.bisect_left(ties, (pos, ""))  # the last tie before pos
+            if k > 0 and ties[k - 1][1]:
+                return ties[k - 1][1]
         return None
 
 

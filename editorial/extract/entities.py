@@ -19,11 +19,11 @@ import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from editorial.extract.analysis import Analysis
 from editorial.extract.lexicon import ORG_INTRODUCERS, ORG_SUFFIXES, TITLES
 from editorial.extract.names_list import NameEntry, load_names
+from editorial.extract.occurrences import occurrences
 from editorial.model import Language
 
 # Frequent capitalised acronyms that are not names (the small models tag "AI" as a place).
@@ -35,7 +35,7 @@ COMMON_ACRONYMS = frozenset(
 COMMON_CAPITALISED = frozenset(
     "état etat etats gouvernement parlement église internet web administration "
     "government state department ministry agency committee church court "
-    "university".split()
+    "university cour".split()
 )
 NAME_PARTICLES = frozenset("le la de du des van von der den da di dos al el bin ben ibn".split())
 WORK_NOUNS = (
@@ -54,6 +54,7 @@ class Mention:
     text: str
     label: str  # PERSON / ORG / LOC
     fixed: bool = False  # from the name list or text evidence: NER may not relabel it
+    head: str = ""  # a generic noun the name is in apposition to: "place" of "place Tahrir"
 
 
 def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -75,8 +76,7 @@ def clean_span(text: str, start: int, end: int) -> tuple[int, int]:
             and m.end() < len(s)
             and (
                 m.group()[:1].islower()
-                or "'" in m.group()
-                or "’" in m.group()
+                or (("'" in m.group() or "’" in m.group()) and not _elided_name(text, start, s))
                 or _sentence_initial(text, start)
             )
         ):
@@ -109,6 +109,12 @@ VEHICLE_PREFIXES = re.compile(r"^(?:Space Shuttle|USS|HMS|RMS|HMCS|MV|SS)\b")
 _CODE = re.compile(r"^[A-Z]{2,5}-\d+[A-Z]?$")  # STS-134, SN-10: codes, not names ("TF1" is one)
 
 
+def _elided_name(text: str, start: int, s: str) -> bool:
+    """A capital "L'" inside a sentence belongs to the name ("de L'Oréal", "à L'Express"):
+    French writes the article in lower case when it is not part of the name."""
+    return s[:1] == "L" and not _sentence_initial(text, start) and text[start - 1 : start] == " "
+
+
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start].rstrip(" \u00a0")
     return not before or before[-1] in '.!?\n:»”"-–—'
@@ -132,6 +138,7 @@ def _valid(text: str) -> bool:
 
 def ner_mentions(an: Analysis) -> list[Mention]:
     out = []
+    lower = common_words(an.text)
     for e in an.ents:
         end = e.end
         tail = re.match(
@@ -144,6 +151,20 @@ def ner_mentions(an: Analysis) -> list[Mention]:
             if t <= s:
                 continue
             txt = an.text[s:t]
+            head = ""
+            generic = _GENERIC_HEAD.match(txt) if an.language == "fr" else None
+            if generic and (
+                (generic.group(2) and generic.group(1) in ADMINISTRATIVE_NOUNS)
+                or (not generic.group(2) and generic.group(1) in PLACE_NOUNS)
+            ):
+                # "la place Tahrir": the place is called "Place Tahrir", written "Tahrir";
+                # "le département de la Corse-du-Sud": it is called "Corse-du-Sud"
+                head = "" if generic.group(2) else generic.group(1).capitalize()
+                s += generic.end()
+                txt = an.text[s:t]
+            before = _GENERIC_BEFORE.search(an.text, max(0, s - 16), s)
+            if an.language == "fr" and not head and before and before.group(1) in PLACE_NOUNS:
+                head = before.group(1).capitalize()  # "la place" + "Tahrir"
             if "\n" in txt or not _valid(txt):
                 continue
             label = e.label
@@ -151,8 +172,28 @@ def ner_mentions(an: Analysis) -> list[Mention]:
                 continue
             if label == "PERSON" and _CAMEL.match(txt) and " " not in txt:
                 label = "ORG"  # CamelCase single words are brands, not people ("OpenAI")
-            out.append(Mention(s, t, txt, label))
+            descr = re.match(r"([A-Z][a-z]+) (?=[A-Z])", txt)
+            if label == "PERSON" and descr and descr.group(1).lower() in lower:
+                # "Nonpartisan Paul Tse", "Administrator Bolden": a word the article also
+                # writes in lower case is a descriptor, not the person's first name
+                s += descr.end()
+                txt = an.text[s:t]
+            out.append(Mention(s, t, txt, label, head=head))
     return out
+
+
+# French generic nouns before a name (lower case): in apposition ("la place Tahrir", "les îles
+# Sanguinaires") the noun is part of the place's name; with "de" ("le département de la
+# Corse-du-Sud") it is not.
+PLACE_NOUNS = frozenset(
+    "place mosquée île îles rue avenue boulevard pont lac mont monts gare quartier cathédrale "
+    "église basilique rivière fleuve golfe".split()
+)
+ADMINISTRATIVE_NOUNS = frozenset(
+    "département région commune ville province canton préfecture arrondissement".split()
+)
+_GENERIC_BEFORE = re.compile(r"(?<![\w'’-])([a-zà-ÿ]+) $")
+_GENERIC_HEAD = re.compile(r"([a-zà-ÿ]+)\s+((?:de la|de l['’]|du|des|de|d['’])\s*)?(?=[A-ZÀ-Þ])")
 
 
 _ROLE_TAIL = re.compile(
@@ -162,9 +203,13 @@ _ROLE_TAIL = re.compile(
 )
 
 
+_ROLE_ABBREVIATION = re.compile(r"\s+(?:PM|MP|MEP|CEO|CFO|COO|CTO)$")
+
+
 def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
     """Spans the model glued together: "A / B", "X Museum at Y University", "Hitwise UK's
-    Lifestyle-Religion" (the owner), "Rathbun the Scientology" (a person ends at a lowercase
+    Lifestyle-Religion" (the owner; but "People's Republic", "New People's Party" are one
+    name), "Rathbun the Scientology" (a person ends at a lowercase
     word), "State Department Spokesperson" (a role is not part of the name), "Pan-democrat Lam
     Cheuk-ting" (a hyphenated descriptor is not part of a person's name)."""
     s = text[start:end]
@@ -177,10 +222,10 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
         return split_span(text, start, start + k, label) + split_span(
             text, start + k + 3, end, label
         )
-    m = re.search(r" at (?=[A-Z])", s)
+    m = re.search(r" (?:at|au|aux) (?=[A-ZÀ-Þ])", s)  # "Tahrir au Caire": two places
     if m and label != "PERSON":
         return [(start, start + m.start()), (start + m.end(), end)]
-    m = re.search(r"['’]s\s+[A-Z]", s)
+    m = re.search(r"(?<!\bPeople)['’]s\s+[A-Z]", s)  # "People's Party" is a name, no owner
     if m:
         end = start + m.start()
         s = text[start:end]
@@ -197,10 +242,9 @@ def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, i
     first = re.match(r"[A-Z][a-z]*-[a-z]+\s+(?=[A-Z])|(?:Pro|Anti|Non|Ex)-[A-Z]\w*\s+(?=[A-Z])", s)
     if first:  # "Pan-democrat Lam Cheuk-ting", "Pro-Beijing DAB"
         start += first.end()
-    if label != "PERSON":
-        tail = _ROLE_TAIL.search(text[start:end])
-        if tail and tail.start() > 0:
-            end = start + tail.start()
+    tail = (_ROLE_TAIL if label != "PERSON" else _ROLE_ABBREVIATION).search(text[start:end])
+    if tail and tail.start() > 0:  # "Vanuatu PM": a name never ends with a role
+        end = start + tail.start()
     return [(start, end)]
 
 
@@ -217,17 +261,9 @@ def _plural_demonym(text: str, start: int, name: str) -> bool:
     return bool(re.search(r"\b(?:aux|deux|trois|quatre|ces|nos|vos|leurs)\s+$", before, re.I))
 
 
-@lru_cache(maxsize=4096)
-def _name_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])")
-
-
 def list_mentions(text: str, names: tuple[NameEntry, ...]) -> list[Mention]:
-    out = []
-    for entry in names:
-        for m in _name_pattern(entry.name).finditer(text):
-            out.append(Mention(m.start(), m.end(), entry.name, entry.label, fixed=True))
-    return out
+    found = occurrences(text, (e.name for e in names))
+    return [Mention(s, t, e.name, e.label, fixed=True) for e in names for s, t in found[e.name]]
 
 
 def evidence_orgs(an: Analysis, language: Language) -> set[str]:
@@ -333,12 +369,11 @@ def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         labels.setdefault(m.text, Counter())[m.label] += 3 if m.fixed else 1
     extra: list[Mention] = []
-    for name, cnt in labels.items():
-        label = cnt.most_common(1)[0][0]
-        if len(name) < 3 and not name.isupper():
-            continue
-        for mm in _name_pattern(name).finditer(text):
-            extra.append(Mention(mm.start(), mm.end(), name, label))
+    wanted = [name for name in labels if len(name) >= 3 or name.isupper()]
+    found = occurrences(text, wanted)
+    for name in wanted:
+        label = labels[name].most_common(1)[0][0]
+        extra.extend(Mention(s, t, name, label) for s, t in found[name])
     relabeled = [replace(m, label=labels[m.text].most_common(1)[0][0]) for m in mentions]
     return merge_mentions(extra, relabeled)
 
@@ -346,13 +381,13 @@ def propagate(text: str, mentions: list[Mention]) -> list[Mention]:
 def parenthesised_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
     """ "World Health Organisation (WHO)": the acronym is a name of the same kind, wherever
     it occurs."""
-    out: list[Mention] = []
+    pairs: list[tuple[str, str]] = []
     for m in mentions:
         after = re.match(r"\s*\(([A-Z][A-Z&.]{1,9})\)", text[m.end : m.end + 14])
         if after and len(m.text.split()) >= 2:
-            for mm in _name_pattern(after.group(1)).finditer(text):
-                out.append(Mention(mm.start(), mm.end(), after.group(1), m.label))
-    return out
+            pairs.append((after.group(1), m.label))
+    found = occurrences(text, (a for a, _l in pairs))
+    return [Mention(s, t, a, label) for a, label in pairs for s, t in found[a]]
 
 
 def common_words(text: str) -> set[str]:
@@ -381,10 +416,8 @@ def find_mentions(an: Analysis, names: tuple[NameEntry, ...] | None = None) -> l
     names = load_names() if names is None else names
     ner = drop_common(an.text, ner_mentions(an))
     orgs = evidence_orgs(an, an.language)
-    forced: list[Mention] = []
-    for name in orgs:
-        for m in _name_pattern(name).finditer(an.text):
-            forced.append(Mention(m.start(), m.end(), name, "ORG", fixed=True))
+    found = occurrences(an.text, orgs)
+    forced = [Mention(s, t, name, "ORG", fixed=True) for name in orgs for s, t in found[name]]
     members = member_orgs(an.text)
     ner = [
         replace(m, label="ORG")
@@ -472,7 +505,13 @@ def join_adjacent(text: str, mentions: list[Mention]) -> list[Mention]:
                 and " " not in p.text
                 and " " not in m.text
             )
-            if same_person or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text)):
+            same_org = gap == " " and p.label == m.label == "ORG"  # "Science & Technology"
+            # + "Facilities Council": two names never stand side by side without punctuation
+            if (
+                same_person
+                or same_org
+                or (gap in (" ",) and re.search(r"\b(?:du|de|des|of|for)$", p.text))
+            ):
                 out[-1] = Mention(
                     p.start, m.end, text[p.start : m.end], p.label, p.fixed or m.fixed
                 )
@@ -531,13 +570,10 @@ def short_forms(text: str, mentions: list[Mention]) -> list[Mention]:
         if m.label == "PERSON" and len(words) >= 2:
             for w in words:
                 owners.setdefault(w, set()).add(m.text)
-    out: list[Mention] = []
-    for form in forms:
-        if len(owners.get(form.split()[-1], set())) > 1 and " " not in form:
-            continue  # two people share this name ("Leung Yiu-chung", "Baggio Leung")
-        for mm in _name_pattern(form).finditer(text):
-            out.append(Mention(mm.start(), mm.end(), form, "PERSON"))
-    return out
+    # two people share a one-word name ("Leung Yiu-chung", "Baggio Leung"): not a short form
+    kept = [f for f in forms if " " in f or len(owners.get(f.split()[-1], set())) <= 1]
+    found = occurrences(text, kept)
+    return [Mention(s, t, form, "PERSON") for form in kept for s, t in found[form]]
 
 
 __all__ = ["Mention", "NameEntry", "find_mentions", "load_names"]

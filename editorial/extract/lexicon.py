@@ -267,7 +267,7 @@ TITLES: frozenset[str] = frozenset(
     judge justice general gen colonel col captain capt lieutenant lt sergeant sgt commander
     chancellor secretary director chairman chairwoman chief coach pope king queen prince
     princess sheikh saint st officer inspector detective del delegate assemblyman
-    assemblywoman councilman councilwoman
+    assemblywoman councilman councilwoman administrator commissioner
     m mme mmes mlle mm docteur maître me monsieur madame mademoiselle professeur président
     présidente ministre sénateur sénatrice député députée maire juge général colonel capitaine
     commissaire abbé père sœur monseigneur mgr""".split()

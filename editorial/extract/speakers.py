@@ -23,6 +23,7 @@ from editorial.extract.lexicon import (
     TIME_NOUNS,
     TITLES,
 )
+from editorial.extract.occurrences import NearIndex
 from editorial.model import Language
 
 NP_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM", "DET", "PART", "X"})
@@ -419,21 +420,37 @@ def edit_distance(a: str, b: str) -> int:
     return prev[-1]
 
 
-def fuzzy_person(name: str, people: list[str]) -> str | None:
-    """Full name whose surname is `name` misspelled by at most two letters (or one if short)."""
-    words = name.split()
-    if len(words) != 1 or len(name) < 4:
-        return None
-    best = None
-    for full in people:
-        fw = full.split()
-        if len(fw) < 2:
-            continue
-        for part in (fw[-1], fw[0]):
-            d = edit_distance(name.lower(), part.lower())
-            if d <= (2 if len(name) >= 7 else 1) and (best is None or d < best[0]):
-                best = (d, full)
-    return best[1] if best else None
+class FuzzyPeople:
+    """Full names looked up by a surname (or first name) misspelt by at most two letters (or
+    one if short): the nearest spelling wins, ties the person listed first, the surname before
+    the first name. An index, not a comparison with everyone (quotes x people on long text)."""
+
+    def __init__(self, people: list[str]) -> None:
+        self._people = people
+        self._index = NearIndex()
+        self._parts: dict[str, list[tuple[int, int]]] = {}  # lower part -> (person, which)
+        for n, full in enumerate(people):
+            fw = full.split()
+            if len(fw) < 2:
+                continue
+            for which, part in enumerate((fw[-1], fw[0])):
+                self._index.add(part.lower())
+                self._parts.setdefault(part.lower(), []).append((n, which))
+
+    def find(self, name: str) -> str | None:
+        words = name.split()
+        if len(words) != 1 or len(name) < 4:
+            return None
+        limit = 2 if len(name) >= 7 else 1
+        best: tuple[int, int, int] | None = None
+        for part in self._index.near(name.lower(), limit):
+            d = edit_distance(name.lower(), part)
+            if d > limit:
+                continue
+            for n, which in self._parts[part]:
+                if best is None or (d, n, which) < best:
+                    best = (d, n, which)
+        return self._people[best[1]] if best else None
 
 
 def pronoun_number(an: Analysis, k: int) -> str:
