@@ -24,7 +24,7 @@ import pytest
 
 from ..conftest import ROOT, SAMPLE
 from ..test_serve import Served, client, served  # noqa: F401 - the shared server fixture
-from .test_ui import ARGS, CHROMIUM, shot
+from .test_ui import ARGS, CHROMIUM, shot, wait_for_settled_choices
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("prefect-server")]
 
@@ -180,6 +180,7 @@ def test_form_lists_the_articles_and_refuses_an_empty_one(
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
     from prefect.client.schemas.sorting import FlowRunSort
 
+    wait_for_settled_choices(served)
     with client(served) as c:
         dep = c.read_deployment_by_name("publish-article/manual")
     form = dep.parameter_openapi_schema["definitions"]["ArticleRequest"]
