@@ -24,7 +24,7 @@ import pytest
 
 from ..conftest import ROOT, SAMPLE
 from ..test_serve import Served, client, served  # noqa: F401 - the shared server fixture
-from .test_ui import ARGS, CHROMIUM, shot, wait_for_settled_choices
+from .test_ui import ARGS, CHROMIUM, shot, submit_run_form, wait_for_settled_choices
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("prefect-server")]
 
@@ -178,7 +178,6 @@ def test_form_lists_the_articles_and_refuses_an_empty_one(
     served: Served,  # noqa: F811
 ) -> None:
     from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterId
-    from prefect.client.schemas.sorting import FlowRunSort
 
     wait_for_settled_choices(served)
     with client(served) as c:
@@ -199,16 +198,7 @@ def test_form_lists_the_articles_and_refuses_an_empty_one(
     with client(served) as c:
         before = {r.id for r in c.read_flow_runs(
             deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id])))}  # fmt: skip
-    page.get_by_role("button", name="Submit").click()
-    deadline = time.monotonic() + 60
-    new: list[Any] = []
-    while not new:
-        assert time.monotonic() < deadline, "the UI did not create a flow run"
-        time.sleep(0.5)
-        with client(served) as c:
-            new = [r for r in c.read_flow_runs(
-                deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id])),
-                sort=FlowRunSort.EXPECTED_START_TIME_DESC) if r.id not in before]  # fmt: skip
+    new = submit_run_form(page, served, dep.id, before)
     run = _wait_state(served, str(new[0].id), {"COMPLETED", "FAILED", "CRASHED"})
     assert run.state.is_completed(), run.state.message
     assert run.name == f"publish {SAMPLE.stem}"
