@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from editorial.errors import EditorialError
@@ -71,16 +72,22 @@ def parse(text: str) -> Parsed:
 
 def decoded_source(article: Article, max_bytes: int = 64 << 20) -> str | None:
     """The decoded text of a `.txt` article's source file, if it is still the file that was
-    ingested (same sha256), else None."""
-    from editorial.ingest import read_source  # here: editorial.ingest imports this module
-
+    ingested (same sha256), else None. Remembered per (file, hash): the extractor and the
+    report's layout both ask for it, and the text of those bytes cannot change."""
     if article.format != "txt":
         return None
+    return _decoded_source(article.source, article.content_hash, max_bytes)
+
+
+@lru_cache(maxsize=4)
+def _decoded_source(source: str, content_hash: str, max_bytes: int) -> str | None:
+    from editorial.ingest import read_source  # here: editorial.ingest imports this module
+
     try:
-        data = read_source(Path(article.source), max_bytes)
+        data = read_source(Path(source), max_bytes)
     except (OSError, EditorialError):
         return None
-    if hashlib.sha256(data).hexdigest() != article.content_hash:
+    if hashlib.sha256(data).hexdigest() != content_hash:
         return None
     return file_text(data)
 

@@ -24,7 +24,7 @@ import pytest
 
 from ..conftest import ROOT, SAMPLE
 from ..test_serve import Served, client, served  # noqa: F401 - the shared server fixture
-from .test_ui import ARGS, CHROMIUM, shot, submit_run_form, wait_for_settled_choices
+from .test_ui import browser, shot, submit_run_form, wait_for_settled_choices  # noqa: F401
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("prefect-server")]
 
@@ -32,24 +32,10 @@ CORRECTED = "Jeanne Correcteur"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
-
-
 @pytest.fixture
-def page(chromium: Any) -> Iterator[Any]:
+def page(browser: Any) -> Iterator[Any]:  # noqa: F811 - the shared browser fixture
     """A page whose every request is recorded; fails the test on any non-local host."""
-    context = chromium.new_context(accept_downloads=True, viewport={"width": 1280, "height": 860})
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 860})
     urls: list[str] = []
     context.on("request", lambda r: urls.append(r.url))
     try:
