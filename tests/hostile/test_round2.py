@@ -484,25 +484,27 @@ def test_c11_an_output_folder_that_cannot_be_written_is_a_clean_error(tmp_path: 
 
 
 def _start_run(tmp_path: Path, n: int = 4) -> tuple[subprocess.Popen[bytes], Path]:
+    """A run with its own TMPDIR (`tmp_path/tmp`): another test's pool, starting meanwhile,
+    clears the claims of a killed run in the shared /tmp before this test could look."""
     from .conftest import GOOD_1
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir()
+    (tmp_path / "tmp").mkdir()
     for i in range(n):
         (src / f"a{i}.md").write_text(GOOD_1.replace("# ", f"# {i} ", 1), "utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out),
                              "--no-prefect", "--workers", "1", "--quiet"], cwd=Path(__file__).parents[2],
+                            env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
     return proc, out
 
 
-def _wait_for_a_claim(proc: subprocess.Popen[bytes]) -> None:
-    """Until a worker of `proc` runs an article (its claim file exists)."""
-    import tempfile
-
+def _wait_for_a_claim(proc: subprocess.Popen[bytes], tmp: Path) -> None:
+    """Until a worker of `proc` runs an article (its claim file exists in `tmp`)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
-        if any(Path(tempfile.gettempdir()).glob(f"editorial-claims-{proc.pid}-*/*")):
+        if any(tmp.glob(f"editorial-claims-{proc.pid}-*/*")):
             return
         time.sleep(0.1)
     pytest.fail("no worker started an article")
@@ -523,7 +525,7 @@ def _group_gone(pgid: int, within: float) -> bool:
 @pytest.mark.parametrize("signum", [signal.SIGTERM], ids=["SIGTERM"])  # SIGINT: the same path
 def test_c7_sigterm_and_sigint_stop_cleanly_within_10_s(tmp_path: Path, signum: int) -> None:
     proc, out = _start_run(tmp_path)
-    _wait_for_a_claim(proc)
+    _wait_for_a_claim(proc, tmp_path / "tmp")
     started = time.monotonic()
     os.kill(proc.pid, signum)
     _, stderr = proc.communicate(timeout=30)
@@ -534,24 +536,25 @@ def test_c7_sigterm_and_sigint_stop_cleanly_within_10_s(tmp_path: Path, signum: 
     report = json.loads((out / store.RUN_REPORT).read_text("utf-8"))
     assert report["cancelled"] is True and len(report["articles"]) == 4
     assert not [p for p in out.rglob("*") if p.name.startswith((".tmp-", ".old-"))]
-    import tempfile
-
-    assert not list(Path(tempfile.gettempdir()).glob(f"editorial-claims-{proc.pid}-*"))
+    assert not list((tmp_path / "tmp").glob(f"editorial-claims-{proc.pid}-*"))
 
 
 @pytest.mark.slow
-def test_c7_after_kill_9_the_children_exit_and_the_next_run_clears_the_claims(tmp_path: Path) -> None:
+def test_c7_after_kill_9_the_children_exit_and_the_next_run_clears_the_claims(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tempfile
 
     proc, out = _start_run(tmp_path)
-    _wait_for_a_claim(proc)
+    _wait_for_a_claim(proc, tmp_path / "tmp")
     os.kill(proc.pid, signal.SIGKILL)  # the parent only: its children must notice
     proc.wait()
     assert _group_gone(proc.pid, 10), "the fork server or a worker outlived its parent"
-    claims = list(Path(tempfile.gettempdir()).glob(f"editorial-claims-{proc.pid}-*"))
+    claims = list((tmp_path / "tmp").glob(f"editorial-claims-{proc.pid}-*"))
     assert claims  # what kill -9 leaves...
     from editorial.workers import clear_stale_claims
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     clear_stale_claims()  # ...the next pool's start removes
     assert not [c for c in claims if c.exists()]
 
