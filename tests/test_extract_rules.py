@@ -36,6 +36,13 @@ MARKS = [
     ("wrong-way closer", "He said, “This is the end of it.“ Then he left.", ["This is the end of it."]),
     ("odd number of marks", 'He said, "This never closes.\n\nNext paragraph.', ["This never closes."]),
     ("apostrophes are not marks", "It's the team's day, isn't it?", []),
+    ("inch mark", 'He is 6\'3" tall. "We play every day," she said.', ["We play every day,"]),
+    ("marks inside a tag", '<a title="x y">Link</a> "We will win it," she said.', ["We will win it,"]),
+    ("stray closer", 'He checked the systems" and left. "We are ready," she said.', ["We are ready,"]),
+    ("other style nests", '"He called it “a disaster” and left," she said.',
+     ["He called it “a disaster” and left,"]),
+    ("block quote paragraph mark", 'The paper reports:\n\n"At the rally she shouted “We love you!” to him.',
+     ["We love you!"]),
 ]
 
 
@@ -72,6 +79,12 @@ NOT_QUOTES = [
     ("scare quotes", "en", 'The company calls these workers "partners" in its reports.'),
     ("short scare quote fr", "fr", "Ces jeunes servaient de « mules » pour le réseau."),
     ("headline in sources", "en", 'Sources: Daily Post, "Storm Hits Coast Overnight".'),
+    ("programme after a possessive", "en", 'Jane Roe spoke on Sunday on Channel Nine\'s "Meet the Voters."'),
+    ("title after a preposition", "en", "Jane Roe sings in a clip of ‘The Late Show.’"),
+    ("heading alone on its line", "en", "'All Bets Are Off.'\n\nThe vote was close on Tuesday."),
+    ("work named", "en", 'Jane Roe wrote a book titled "We will never stop fighting for this".'),
+    ("stage direction", "en", 'Jane Roe and Tom Hill spoke.\n\n"(APPLAUSE.)"\n\nThe hall was full.'),
+    ("social sign-off", "en", 'The hall was full.\n\n"Follow Jane Roe on Twitter @janeroe."'),
 ]
 
 
@@ -396,6 +409,37 @@ def test_weak_pronoun_keeps_its_mention() -> None:
     ex = extract_text('Peter Hall and John Miller met. He said: "The deal is done and we move on."', "en")
     (q,) = ex.quotes
     assert (q.speaker, q.speaker_mention, q.attribution.basis) == ("", "He", "pronoun")
+
+
+SHORT_QUOTES = [
+    ("second of a tagged pair", '"Here he is," she said. "He is here."', ["Here he is,", "He is here."]),
+    ("after a voicing verb", 'Protesters chanted "No more war!" all night.', ["No more war!"]),
+    ("a sentence after a colon", 'His message was simple: "It is over."', ["It is over."]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), SHORT_QUOTES, ids=[s[0] for s in SHORT_QUOTES])
+def test_short_quotes_that_are_quotations(name: str, text: str, expected: list[str]) -> None:
+    assert [q[0] for q in quotes(text)] == expected
+
+
+def test_transcript_turns_are_quotes_of_their_labels() -> None:
+    text = ("Anna Smith interviewed the mayor, Tom Jones, on Sunday.\n\n"
+            "SMITH: Good evening, and thank you for coming to the studio tonight.\n\n"
+            "JONES: Thank you for having me, it is a pleasure to be here.\n\n"
+            "SMITH: Will the bridge reopen in May as the council promised?")  # fmt: skip
+    got = quotes(text)
+    assert [q[0] for q in got] == [
+        "Good evening, and thank you for coming to the studio tonight.",
+        "Thank you for having me, it is a pleasure to be here.",
+        "Will the bridge reopen in May as the council promised?",
+    ]
+    assert [q[1] for q in got] == ["Anna Smith", "Tom Jones", "Anna Smith"]
+
+
+def test_one_label_is_a_dateline_not_a_transcript() -> None:
+    text = "PARIS: The minister said the plan would change nothing for the regions this year."
+    assert quotes(text) == []
 
 
 def test_title_of_a_programme_is_not_a_quote() -> None:

@@ -32,6 +32,18 @@ TOPIC = 0.3  # no cue at all: the person the paragraph is about
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]")
 APPOSITION_TAG_MAX_TOKENS = 26  # a name with comma-enclosed appositions before its verb
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
+# Where a quoted Title Case phrase is a work's name: after a possessive (Fox News's "Fox and
+# Friends"), a preposition (on "Face the Nation", a clip of 'The 411.'), a kind of work, or a word that names it.
+TITLE_SLOT = re.compile(
+    r"(?:[\w.]['’]s?|\b(?:on|of|in|from|about|for|at|with|sur|dans|de)|\b(?:book|novel|film|movie|song|album|show|programme|program|series|"
+    r"episode|documentary|play|poem|podcast|commentary|essay|op-ed|headline|titled|entitled|"
+    r"headlined|livre|roman|chanson|émission|série|épisode|documentaire|pièce|poème|intitulée?s?))"
+    r",?$",
+    re.IGNORECASE,
+)
+NAMING_WORK = re.compile(r"\b(?:titled|entitled|headlined|intitulée?s?),?$", re.IGNORECASE)
+STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]][.!?]?$")  # (CROSSTALK.) (APPLAUSE)
+SIGN_OFF = re.compile(r"^Follow\b.{0,80}\bon (?:Twitter|X|Facebook|Instagram|Threads)\b", re.I)
 
 
 def attribute(doc: Doc) -> list[Quote]:
@@ -88,8 +100,11 @@ def attribute(doc: Doc) -> list[Quote]:
     kept: list[Quote] = []
     for i, (sp, ctx) in enumerate(zip(doc.spans, ctxs, strict=True)):
         att = results[i] or Attribution()
-        qtext = text[sp.start : sp.end]
-        if not _is_quotation(doc, sp, ctx, own_cue[i], att, qtext):
+        label = TRANSCRIPT_LABEL.match(text, sp.start, min(sp.end, sp.start + 60))
+        start = label.end() if label and label.end() < sp.end else sp.start
+        qtext = text[start : sp.end]
+        second_half = i > 0 and _second_of_a_tagged_pair(doc, ctxs[i - 1], ctx, own_cue[i - 1])
+        if not _is_quotation(doc, sp, ctx, own_cue[i] or second_half, att, qtext):
             continue
         speaker, mention, named = att.speaker, att.mention, att.named
         if not speaker:
@@ -102,7 +117,7 @@ def attribute(doc: Doc) -> list[Quote]:
                 speaker=speaker,
                 speaker_mention=mention,
                 cue=att.cue,
-                start=sp.start,
+                start=start,
                 end=sp.end,
                 kind=_kind(text, sp, ctx, qtext),
                 group=groups[i],
@@ -145,6 +160,24 @@ def _renumber_groups(quotes: list[Quote]) -> list[Quote]:
     return out
 
 
+def _second_of_a_tagged_pair(doc: Doc, prev: C.Context, ctx: C.Context, prev_cue: bool) -> bool:
+    """`"Here he is, babe," she said. "Donald's here, babe."`: a sentence in quotes right after
+    the speech tag of the quote before it, in one paragraph: the same speaker goes on."""
+    text = doc.an.text
+    sp, before_sp = doc.spans[ctx.q], doc.spans[prev.q]
+    qtext = text[sp.start : sp.end].rstrip()
+    if not prev_cue or prev.par != ctx.par or sp.continues or not qtext[:1].isupper():
+        return False
+    between = text[before_sp.outer_end : sp.open_at]
+    return (
+        qtext[-1:] in ".!?…"
+        and prev.after[1] >= prev.after[0]
+        and not text[ctx.before[0] : ctx.before[1]].strip()
+        and len(between.split()) <= 12
+        and between.rstrip()[-1:] in ".!?"
+    )
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"[\w'’-]+", text)
 
@@ -156,6 +189,9 @@ def _is_quotation(
     words = _words(qtext)
     if not words:
         return False
+    stripped = qtext.strip()
+    if STAGE_DIRECTION.match(stripped) or SIGN_OFF.match(stripped):
+        return False  # "(CROSSTALK.)", "Follow Jane Doe on Twitter @janedoe."
     if sp.continues or sp.dialogue_turn:
         return True
     if T.tagged_short(doc, sp, ctx, qtext):
@@ -164,7 +200,14 @@ def _is_quotation(
     unpunctuated = qtext.rstrip()[-1:] not in ".!?…"
     if title_case and unpunctuated and (len(words) <= 6 or (len(words) <= 12 and not has_cue)):
         return False  # a title, a name or a nickname
-    if len(words) <= 3:
+    text = doc.an.text
+    before = text[ctx.before[0] : ctx.before[1]].rstrip(" \u00a0\u202f")
+    if NAMING_WORK.search(before) or (title_case and len(words) <= 6 and TITLE_SLOT.search(before)):
+        return False  # on Fox News's "Fox and Friends.", a song titled "..."
+    if title_case and len(words) <= 8 and _whole_paragraph(text, sp):
+        return False  # 'All Bets Are Off.' alone on its line: a heading
+    sentence = qtext[:1].isupper() and not unpunctuated
+    if len(words) <= 3 and not (sentence and before.endswith(":")):  # message: "It's about me."
         if (
             not has_cue
             or att.cue is None
@@ -173,8 +216,7 @@ def _is_quotation(
             return False  # a scare quote
         if att.cue.lower() in C.NAMING and (qtext[:1].isupper() or len(words) == 1):
             return False  # calls these workers "partners"
-    text = doc.an.text
-    before = text[ctx.before[0] : ctx.before[1]].strip()
+    before = before.strip()
     ends_par = not text[sp.outer_end : sp.outer_end + 200].split("\n", 1)[0].strip(" .")
     if (
         not has_cue
@@ -185,6 +227,13 @@ def _is_quotation(
     ):
         return False  # a credit line: 'Anonymous blogger, "Anon declares war on ..."'
     return True
+
+
+def _whole_paragraph(text: str, sp: QuoteSpan) -> bool:
+    ps = text.rfind("\n", 0, sp.open_at) + 1
+    pe = text.find("\n", sp.outer_end)
+    pe = len(text) if pe < 0 else pe
+    return not text[ps : sp.open_at].strip() and not text[sp.outer_end : pe].strip(" .\u00a0")
 
 
 def _kind(text: str, sp: QuoteSpan, ctx: C.Context, qtext: str) -> QuoteKind:

@@ -62,7 +62,11 @@ predict predicts predicted
 promise promises promised
 recount recounts recounted
 reiterate reiterates reiterated
-shout shouts shouted
+shout shouts shouted shouting
+chant chants chanted chanting
+sing sings sang singing
+yell yells yelled yelling
+scream screams screamed screaming
 whisper whispers whispered
 exclaim exclaims exclaimed
 cry cried
@@ -118,6 +122,10 @@ rappelle rappelé rappellent rappelait
 reconnaît reconnaît reconnu reconnaissait
 admet admis admettait
 insiste insisté insistait
+scande scandé scandent scandaient scandant
+crie crié crient criait criaient criant
+hurle hurlé hurlent hurlait hurlaient
+chante chanté chantent chantait chantaient
 martèle martelé martelait
 note noté notait
 observe observé observait

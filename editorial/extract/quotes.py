@@ -2,7 +2,9 @@
 
 Works on characters only (no model): “ ” " " « » ‹ › „ “, single marks at the top level,
 nested marks, quotes running over several paragraphs, closing marks facing the wrong way and
-odd numbers of marks. Never raises: an unclosed mark ends at its paragraph's end.
+odd numbers of marks. Never raises: an unclosed mark ends at its paragraph's end. Not marks:
+a straight " right after a digit (6'3" tall: inches) and the marks inside a markup tag left in
+the text (<tweet author="...">).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ NESTING: dict[str, str] = {"«": "»", "‹": "›"}
 SPACES = " \t\u00a0\u202f\u2009\u2007"
 _DIALOGUE_DASH = re.compile(r"(?<=[!?.…])[\s\u00a0\u202f]*[—–][\s\u00a0\u202f]+")
 _ALL_MARKS = re.compile("[\"“”«»„‹›‘’']")
+# an interview transcript's turn: a paragraph opening with a speaker's label in capitals
+_TURN = re.compile(r"[\"“]?[ \t\u00a0]*([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]+(?=\S)")
+_MARKUP_TAG = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>\n]*)?/?>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +110,17 @@ def _scan_paragraph(
     found: list[tuple[int, int, str]] = []
     open_at, mark = carry if carry else (-1, "")
     depth = 0
+    tags = [(t.start(), t.end()) for t in _MARKUP_TAG.finditer(text, pstart, pend)]
+    lead = _block_marker(text, pstart, pend) if carry is None else -1
     for m in _ALL_MARKS.finditer(text, pstart, pend):
         i, ch = m.start(), m.group()
+        if i == lead or (tags and any(a < i < b for a, b in tags)):
+            continue  # a block quote's paragraph mark; an attribute's value in a tag
         if open_at < 0:
+            if ch == '"' and i > 0 and text[i - 1].isdigit():
+                continue  # 6'3" tall: an inch mark
+            if ch == '"' and text[i - 1 : i].isalnum() and _closer_shaped(text, i):
+                continue  # a stray closer (`review of [his] systems" including`) opens nothing
             if ch in '“«„‹"':
                 open_at, mark, depth = i, ch, 0
             elif ch == "”" and _opener_shaped(text, i):
@@ -130,7 +143,13 @@ def _scan_paragraph(
                 found.append((open_at, i, mark))
                 open_at = -1
             continue
+        if mark == '"' and ch in "“„" and _opener_shaped(text, i) and not _closer_shaped(text, i):
+            depth += 1  # "PENCE: ... an episode of “Shark Tank.” But ...": another style nests
+            continue
         if ch not in CLOSERS[mark]:
+            continue
+        if depth and ch == "”":
+            depth -= 1
             continue
         if ch == "“" and mark != "„" and not _closer_shaped(text, i):
             continue  # an inner opening mark, not a wrong-way closer
@@ -143,13 +162,53 @@ def _scan_paragraph(
     return found, (open_at, mark) if open_at >= 0 else None
 
 
+def _block_marker(text: str, pstart: int, pend: int) -> int:
+    """Offset of a straight " that opens a paragraph and is never closed in it while the
+    paragraph has curly marks of its own: the mark some sites put before each paragraph of
+    an excerpt (`"The first time she saw him, ... what she called a “rant,” ...`), not a
+    quotation's opener. -1 when there is none."""
+    head = text[pstart:pend].lstrip()
+    if not head.startswith('"') or text.count('"', pstart, pend) != 1:
+        return -1
+    if "“" not in head and "”" not in head:
+        return -1
+    return pstart + (pend - pstart - len(head))
+
+
+def _transcript_turns(text: str, pars: list[tuple[int, int]]) -> dict[int, re.Match[str]]:
+    """Paragraphs that open with a speaker's label ("PENCE: Well, look, ..."), by index, when
+    at least two different labels open paragraphs (an interview's transcript, not a dateline)."""
+    turns = {k: m for k, (ps, pe) in enumerate(pars) if (m := _TURN.match(text, ps, pe))}
+    return turns if len({m.group(1) for m in turns.values()}) >= 2 else {}
+
+
+def _turn_span(text: str, ps: int, pe: int, m: re.Match[str]) -> QuoteSpan | None:
+    """A transcript turn as one span: from the label (the speaker, dropped from the quote by
+    attribution) to the paragraph's end, a closing mark there excluded."""
+    s, e = _strip(text, m.start(1), pe)
+    close_at = -1
+    if e > s and text[e - 1] in '"”':
+        close_at = e - 1
+        s, e = _strip(text, s, e - 1)
+    lead = text[ps : m.start(1)].strip()
+    open_at = ps + text[ps : m.start(1)].index(lead) if lead else m.start(1)
+    return QuoteSpan(s, e, open_at, close_at, lead or ":", dialogue_turn=True) if e > s else None
+
+
 def find_quote_spans(text: str) -> list[QuoteSpan]:
     """Every quoted span of `text`, in order (nested quotes stay inside their outer span)."""
     pars = paragraphs(text)
+    turns = _transcript_turns(text, pars)
     spans: list[QuoteSpan] = []
     carry: tuple[int, str] | None = None
     carry_continues = False
     for k, (ps, pe) in enumerate(pars):
+        if k in turns:
+            turn = _turn_span(text, ps, pe, turns[k])
+            if turn is not None:
+                spans.append(turn)
+            carry, carry_continues = None, False
+            continue
         pairs, still_open = _scan_paragraph(text, ps, pe, carry)
         for j, (o, c, mk) in enumerate(pairs):
             cont = carry_continues and j == 0 and carry is not None
@@ -183,6 +242,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
         if (
             out
             and not sp.continues
+            and not sp.dialogue_turn
             and out[-1].close_at < 0
             and _next_par_start(text, out[-1].end) == sp.open_at
         ):
