@@ -32,8 +32,8 @@ TOPIC = 0.3  # no cue at all: the person the paragraph is about
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z'’.-]+(?: [A-Z][A-Z'’.-]+){0,2}):[ \u00a0]")
 APPOSITION_TAG_MAX_TOKENS = 26  # a name with comma-enclosed appositions before its verb
 DASH_SOURCE = re.compile(r"^[\s\u00a0]*[-—–―]+[\s\u00a0]*(?=[A-ZÀ-Þ])")
-# Where a quoted Title Case phrase is a work's name: after a possessive (Fox News's "Fox and
-# Friends"), a preposition (on "Face the Nation", a clip of 'The 411.'), a kind of work, or a word that names it.
+# Where a quoted Title Case phrase is a work's name: after a possessive (Channel Nine's "Meet
+# the Voters."), a preposition (a clip of 'The Late Show.'), a kind of work, or a word naming it.
 TITLE_SLOT = re.compile(
     r"(?:[\w.]['’]s?|\b(?:on|of|in|from|about|for|at|with|sur|dans|de)|\b(?:book|novel|film|movie|song|album|show|programme|program|series|"
     r"episode|documentary|play|poem|podcast|commentary|essay|op-ed|headline|titled|entitled|"
@@ -42,7 +42,7 @@ TITLE_SLOT = re.compile(
     re.IGNORECASE,
 )
 NAMING_WORK = re.compile(r"\b(?:titled|entitled|headlined|intitulée?s?),?$", re.IGNORECASE)
-STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]][.!?]?$")  # (CROSSTALK.) (APPLAUSE)
+STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]][.!?]?$")  # (APPLAUSE.) [LAUGHTER]
 SIGN_OFF = re.compile(r"^Follow\b.{0,80}\bon (?:Twitter|X|Facebook|Instagram|Threads)\b", re.I)
 
 
@@ -161,7 +161,7 @@ def _renumber_groups(quotes: list[Quote]) -> list[Quote]:
 
 
 def _second_of_a_tagged_pair(doc: Doc, prev: C.Context, ctx: C.Context, prev_cue: bool) -> bool:
-    """`"Here he is, babe," she said. "Donald's here, babe."`: a sentence in quotes right after
+    """`"We made it," she said. "At last."`: a sentence in quotes right after
     the speech tag of the quote before it, in one paragraph: the same speaker goes on."""
     text = doc.an.text
     sp, before_sp = doc.spans[ctx.q], doc.spans[prev.q]
@@ -191,7 +191,7 @@ def _is_quotation(
         return False
     stripped = qtext.strip()
     if STAGE_DIRECTION.match(stripped) or SIGN_OFF.match(stripped):
-        return False  # "(CROSSTALK.)", "Follow Jane Doe on Twitter @janedoe."
+        return False  # "(APPLAUSE.)", "Follow Jane Doe on Twitter @janedoe."
     if sp.continues or sp.dialogue_turn:
         return True
     if T.tagged_short(doc, sp, ctx, qtext):
@@ -203,11 +203,11 @@ def _is_quotation(
     text = doc.an.text
     before = text[ctx.before[0] : ctx.before[1]].rstrip(" \u00a0\u202f")
     if NAMING_WORK.search(before) or (title_case and len(words) <= 6 and TITLE_SLOT.search(before)):
-        return False  # on Fox News's "Fox and Friends.", a song titled "..."
+        return False  # on Channel Nine's "Meet the Voters.", a song titled "..."
     if title_case and len(words) <= 8 and _whole_paragraph(text, sp):
-        return False  # 'All Bets Are Off.' alone on its line: a heading
+        return False  # 'The Votes Are In.' alone on its line: a heading
     sentence = qtext[:1].isupper() and not unpunctuated
-    if len(words) <= 3 and not (sentence and before.endswith(":")):  # message: "It's about me."
+    if len(words) <= 3 and not (sentence and before.endswith(":")):  # message: "It is over."
         if (
             not has_cue
             or att.cue is None
@@ -265,7 +265,7 @@ def _attribute_one(
     after_tag = _after_tag(an, after_cues, as_, ends_sentence=ends)
     before_text = text[bs:be].strip(" \u00a0\u202f")
     label = TRANSCRIPT_LABEL.match(text, sp.start, min(sp.end, sp.start + 60))
-    if label:  # an interview transcript: "WALLACE: Let's start with ..."
+    if label:  # an interview transcript: "SMITH: Let us start with ..."
         return _transcript_speaker(doc, label.group(1))
     # "— Name" after a pull quote
     m = DASH_SOURCE.match(text[as_:ae])
@@ -581,7 +581,7 @@ def _oblique(doc: Doc, a: int, sent_start: int) -> bool:
 
 def _transcript_speaker(doc: Doc, label: str) -> Attribution:
     """The person a transcript's speaker label names: the one person of the article whose
-    surname is the label ("PENCE" -> "Mike Pence"), else the label alone for the editor."""
+    surname is the label ("JONES" -> "Tom Jones"), else the label alone for the editor."""
     last = label.split()[-1].casefold()
     people = {
         c

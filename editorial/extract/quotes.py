@@ -120,7 +120,7 @@ def _scan_paragraph(
             if ch == '"' and i > 0 and text[i - 1].isdigit():
                 continue  # 6'3" tall: an inch mark
             if ch == '"' and text[i - 1 : i].isalnum() and _closer_shaped(text, i):
-                continue  # a stray closer (`review of [his] systems" including`) opens nothing
+                continue  # a stray closer (`checked the systems" and left`) opens nothing
             if ch in '“«„‹"':
                 open_at, mark, depth = i, ch, 0
             elif ch == "”" and _opener_shaped(text, i):
@@ -144,7 +144,7 @@ def _scan_paragraph(
                 open_at = -1
             continue
         if mark == '"' and ch in "“„" and _opener_shaped(text, i) and not _closer_shaped(text, i):
-            depth += 1  # "PENCE: ... an episode of “Shark Tank.” But ...": another style nests
+            depth += 1  # "He called it “a disaster” and left,": another style nests
             continue
         if ch not in CLOSERS[mark]:
             continue
@@ -165,7 +165,7 @@ def _scan_paragraph(
 def _block_marker(text: str, pstart: int, pend: int) -> int:
     """Offset of a straight " that opens a paragraph and is never closed in it while the
     paragraph has curly marks of its own: the mark some sites put before each paragraph of
-    an excerpt (`"The first time she saw him, ... what she called a “rant,” ...`), not a
+    an excerpt (`"At the rally she shouted “We love you!” ...`), not a
     quotation's opener. -1 when there is none."""
     head = text[pstart:pend].lstrip()
     if not head.startswith('"') or text.count('"', pstart, pend) != 1:
@@ -176,7 +176,7 @@ def _block_marker(text: str, pstart: int, pend: int) -> int:
 
 
 def _transcript_turns(text: str, pars: list[tuple[int, int]]) -> dict[int, re.Match[str]]:
-    """Paragraphs that open with a speaker's label ("PENCE: Well, look, ..."), by index, when
+    """Paragraphs that open with a speaker's label ("SMITH: Good evening, ..."), by index, when
     at least two different labels open paragraphs (an interview's transcript, not a dateline)."""
     turns = {k: m for k, (ps, pe) in enumerate(pars) if (m := _TURN.match(text, ps, pe))}
     return turns if len({m.group(1) for m in turns.values()}) >= 2 else {}
