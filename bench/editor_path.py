@@ -4,7 +4,8 @@ created through the API, as the UI's Submit does) to Running, and to a downloada
     .venv/bin/python -m bench.editor_path [--api http://127.0.0.1:4200/api]
         [--download http://127.0.0.1:8000] [--runs 5] [--article sources/...]
 
-Each run is forced (publishes even when nothing changed); prints each run and the medians.
+Each run is forced (publishes even when nothing changed); prints each run, where its time
+went (the run's state history and its log lines, in seconds after Submit), and the medians.
 """
 
 from __future__ import annotations
@@ -13,15 +14,35 @@ import argparse
 import json
 import statistics
 import time
+from datetime import datetime
 
 import httpx
 
 from editorial.upload import PrefectApi
 
 
-def one_run(api: PrefectApi, download: str, article: str) -> tuple[float, float, str]:
+def _at(stamp: str) -> float:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+def breakdown(api: PrefectApi, api_url: str, run_id: str, submitted: float
+              ) -> list[tuple[float, str]]:  # fmt: skip
+    """(seconds after Submit, what) for each state of the run and each of its log lines."""
+    rows: list[tuple[float, str]] = []
+    with httpx.Client(base_url=api_url.rstrip("/") + "/", timeout=10) as c:
+        for st in c.get("flow_run_states/", params={"flow_run_id": run_id}).json():
+            rows.append((_at(st["timestamp"]) - submitted, f"state {st['type']}"))
+    logs = api._post("logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}},
+                                     "sort": "TIMESTAMP_ASC", "limit": 200})  # fmt: skip
+    for lg in logs:
+        rows.append((_at(lg["timestamp"]) - submitted, "log " + lg["message"][:90]))
+    return sorted(rows)
+
+
+def one_run(api: PrefectApi, download: str, article: str) -> tuple[float, float, str, str, float]:
     dep = api.deployment()
     t0 = time.monotonic()
+    wall0 = time.time()
     run = api.create_run(dep, {"article": article, "force": True, "review": False})
     running = done = 0.0
     while True:
@@ -47,7 +68,7 @@ def one_run(api: PrefectApi, download: str, article: str) -> tuple[float, float,
         if time.monotonic() - t0 > 130:
             raise SystemExit(f"no PDF for {article}")
         time.sleep(0.05)
-    return running, done, str(kind)
+    return running, done, str(kind), run["id"], wall0
 
 
 def main() -> None:
@@ -56,14 +77,18 @@ def main() -> None:
     p.add_argument("--download", default="http://127.0.0.1:8000")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--article", default="sources/can-france-become-a-global-ai-hub.txt")
+    p.add_argument("--breakdown", action="store_true", help="where each run's time went")
     args = p.parse_args()
     api = PrefectApi(args.api)
     rows = []
     for n in range(args.runs):
-        running, done, kind = one_run(api, args.download, args.article)
+        running, done, kind, run_id, wall0 = one_run(api, args.download, args.article)
         rows.append((running, done))
         print(f"run {n + 1}: {kind}, submit to running {running:.2f} s, to PDF {done:.2f} s",
               flush=True)  # fmt: skip
+        if args.breakdown:
+            for at, what in breakdown(api, args.api, run_id, wall0):
+                print(f"    {at:6.2f} s  {what}")
     med = {"submit_to_running_s": round(statistics.median(r[0] for r in rows), 2),
            "submit_to_pdf_s": round(statistics.median(r[1] for r in rows), 2), "runs": len(rows)}  # fmt: skip
     print(json.dumps(med))
