@@ -879,7 +879,10 @@ def write_report(records: list[dict[str, Any]], fingerprint: str,
         "",
     ]
     lines += web_section()
-    REPORT.write_text("\n".join(lines), "utf-8")
+    import sections  # the editor's path and scale sections, owned by their own benches
+
+    kept = sections.blocks(REPORT.read_text("utf-8")) if REPORT.exists() else []
+    REPORT.write_text("\n".join(lines) + ("\n" + "\n".join(kept) if kept else ""), "utf-8")
 
 
 WEB_RESULT = OUT / "web.json"

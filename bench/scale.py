@@ -363,6 +363,11 @@ def write_summary() -> None:
         lines.append(f"| {r['at']} | {r['commit']} | {r['load1']} | {what} | {r['n']:,} | {res} |")
     SUMMARY.write_text("\n".join(lines) + "\n", "utf-8")
     print(f"wrote {SUMMARY}")
+    import sections  # the same table in BENCHMARKS.md, as its own section
+
+    body = "\n".join(["## Scale (`bench/scale.py`)", "", *lines[2:]])
+    sections.write("scale", "bench/scale.py", body)
+    print(f"wrote the scale section of {sections.REPORT}")
 
 
 def main(argv: list[str] | None = None) -> int:
