@@ -236,9 +236,9 @@ class CpuMeter:
         setattr(owner, attr, timed)
         self.undo.append(lambda: setattr(owner, attr, original))
 
-    def wrap_render(self, pipeline: Any) -> None:
+    def wrap_render(self, module: Any) -> None:
         """stage_render, per format."""
-        original = pipeline.stage_render
+        original = module.stage_render
 
         def timed(fmt: str, *args: Any, **kw: Any) -> Any:
             c = time.process_time()
@@ -248,8 +248,8 @@ class CpuMeter:
                 key = f"render {fmt}"
                 self.now[key] = self.now.get(key, 0.0) + time.process_time() - c
 
-        pipeline.stage_render = timed
-        self.undo.append(lambda: setattr(pipeline, "stage_render", original))
+        module.stage_render = timed
+        self.undo.append(lambda: setattr(module, "stage_render", original))
 
     def restore(self) -> None:
         for undo in reversed(self.undo):
@@ -279,7 +279,7 @@ def floor(n: int, compare_cards: bool) -> dict[str, Any]:
     import corpus
     import spacy.language
 
-    from editorial import pipeline
+    from editorial import cache, outcomes, stages
     from editorial.config import load_settings
     from editorial.render import cards, pdf
 
@@ -294,14 +294,14 @@ def floor(n: int, compare_cards: bool) -> dict[str, Any]:
     # Warm-up outside the measure: one article per language (models, fonts, stylesheets).
     seen: set[str] = set()
     for f in list(files):
-        job = pipeline.Job(source=str(f))
-        lang = pipeline.stage_ingest(job, settings).language
+        job = stages.Job(source=str(f))
+        lang = stages.stage_ingest(job, settings).language
         if lang not in seen:
             seen.add(lang)
             files.remove(f)
-            pipeline.publish(job, pipeline.produce(job, settings), "warm", out)
+            outcomes.publish(job, stages.produce(job, settings), "warm", out)
             if reference is not None:
-                produced = pipeline.produce(job, settings)
+                produced = stages.produce(job, settings)
                 reference.render_cards(produced.article, produced.extraction, settings=settings)
     files = files[:n]
     gc.collect()
@@ -311,21 +311,21 @@ def floor(n: int, compare_cards: bool) -> dict[str, Any]:
     meter.wrap(pdf, "write_pdf", "pdf write (WeasyPrint)")
     meter.wrap(pdf, "preview_png", "pdf preview PNG")
     meter.wrap(spacy.language.Language, "pipe", "spaCy reading (Language.pipe)")
-    meter.wrap(pipeline, "stage_ingest", "ingest")
-    meter.wrap(pipeline, "stage_extract", "extract")
+    meter.wrap(stages, "stage_ingest", "ingest")
+    meter.wrap(stages, "stage_extract", "extract")
     meter.wrap(cards, "render_cards", "social: quote cards")
-    meter.wrap_render(pipeline)
+    meter.wrap_render(stages)
     rows: list[dict[str, float]] = []
     try:
         for f in files:
             meter.now = {}
-            job = pipeline.Job(source=str(f))
+            job = stages.Job(source=str(f))
             c = time.process_time()
-            key = pipeline.job_key(job, settings)
+            key = cache.job_key(job, settings)
             meter.now["job key"] = time.process_time() - c
-            produced = pipeline.produce(job, settings)
+            produced = stages.produce(job, settings)
             p = time.process_time()
-            pipeline.publish(job, produced, key, out)
+            outcomes.publish(job, produced, key, out)
             meter.now["publish (store, fsync)"] = time.process_time() - p
             g = time.process_time()
             gc.collect()

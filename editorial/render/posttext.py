@@ -3,7 +3,6 @@ trimming, grapheme counts, hashtags and links. No platform rule lives here (see 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -28,10 +27,12 @@ _FRENCH_BEFORE = regex.compile(r"[ \u00a0]+(?=[!?;:»])")
 _FRENCH_AFTER = regex.compile(r"(?<=«)[ \u00a0]+")
 
 
+_CONTROL = regex.compile(r"[\p{Cc}\p{Zl}\p{Zp}]")
+
+
 def clean(text: str) -> str:
     """One line: whitespace runs collapsed, control characters (CR, LF...) removed."""
-    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _CONTROL.sub(" ", text)).strip()
 
 
 def sentences(text: str) -> list[str]:
