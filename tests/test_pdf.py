@@ -757,3 +757,15 @@ def test_unattributed_fragments_are_left_out(tmp_path: Path) -> None:
     context = build_context(article, extraction, brand="E", source_dir=tmp_path)
     assert [s.name for s in context.speakers] == ["Ana Ruiz"]
     assert context.speakers[0].quotes[0].text == "\u201cplan.\u201d"
+
+
+def test_the_drop_cap_only_on_a_lead_paragraph_that_reaches_its_third_line() -> None:
+    from editorial.render.pdf_context import LEAD_MIN_CHARS, build_body
+
+    long_lead = "The harbour opened again on Monday after three weeks of repairs to the old wall. " * 3
+    for lead, capped in (("Group F: the harbour opened again.", False), (long_lead, True)):
+        article = make_article([("paragraph", lead), ("paragraph", "The next paragraph follows.")])
+        items, _ = build_body(article, Path("/tmp"))
+        first = [i for i in items if i.kind == "paragraph"][0]
+        assert first.lead is capped and ('class="initial' in str(first.html)) is capped
+        assert (len(lead) >= LEAD_MIN_CHARS) is capped

@@ -26,6 +26,8 @@ WORDS_PER_PULL_QUOTE = 450  # one pull quote per this many words of body, at mos
 MAX_PULL_QUOTES = 4
 ROLE_MAX_WORDS = 24
 
+LEAD_MIN_CHARS = 140  # beside the initial a line holds ~70 characters: 140 reach its third line
+
 
 @dataclass(frozen=True)
 class QuoteView:
@@ -355,8 +357,13 @@ def build_body(article: Article, source_dir: Path) -> tuple[tuple[BodyItem, ...]
         elif block.kind == "blockquote":
             items.append(BodyItem(kind="blockquote", id=block_id, html=html))
         else:
-            # The article's first paragraph gets the drop cap, even under an opening heading.
-            lead = not lead_done and all(i.kind == "heading" for i in items)
+            # The article's first paragraph gets the drop cap, even under an opening heading,
+            # when it reaches the initial's third line; a shorter one starts plainly.
+            lead = (
+                not lead_done
+                and all(i.kind == "heading" for i in items)
+                and len(block.text) >= LEAD_MIN_CHARS
+            )
             lead_done = True
             items.append(
                 BodyItem(
