@@ -387,6 +387,12 @@ HOLDS = [
     ("long apposition chain before the verb", "en",
      '"It is an invasion of our rights," Karen Holt, the Democratic attorney general of Vermont, '
      "one of the states suing the agency, said on Monday.", "Karen Holt"),
+    ("participle after while: the sentence's opening phrase", "en",
+     'Striking nurses marched past the hospital of Dr. Anna Berg while chanting, "We want safe '
+     'wards for every patient."', "Striking nurses"),
+    ("as saying: the person quoted", "en",
+     'The local paper quotes Jane Roe, a nurse, as saying "We will stay here until the ward '
+     'reopens."', "Jane Roe"),
     ("no cue: the paragraph's person is not printed", "fr",
      "Le journaliste Paul Roux est mort hier.\n\n« Il faut continuer le combat. »", ""),
 ]

@@ -42,6 +42,9 @@ TITLE_SLOT = re.compile(
     re.IGNORECASE,
 )
 NAMING_WORK = re.compile(r"\b(?:titled|entitled|headlined|intitulée?s?),?$", re.IGNORECASE)
+# A participle cue after one of these ("while chanting") hangs on the phrase its sentence opens
+# with; not after "as" ("the site quotes X as saying": X).
+SUBORDINATORS = frozenset({"while", "when", "after", "before", "without"})
 STAGE_DIRECTION = re.compile(r"^[(\[][^()\[\]]*[)\]][.!?]?$")  # (APPLAUSE.) [LAUGHTER]
 SIGN_OFF = re.compile(r"^Follow\b.{0,80}\bon (?:Twitter|X|Facebook|Instagram|Threads)\b", re.I)
 
@@ -454,8 +457,14 @@ def _subject_for(doc: Doc, cue: C.Cue, ctx: C.Context) -> S.Subject | None:
     if verb.tag == "VBG" and cue.first - 1 >= b_first and S.nounish(an.toks[cue.first - 1]):
         return S._np_ending_at(an, doc.ents, cue.first - 1, b_first)  # "with one poster writing"
     participle = verb.tag == "VBG" or (cue.first > 0 and an.toks[cue.first - 1].lower == "en")
-    if participle and cue.first > 0 and an.toks[cue.first - 1].text in (",", "en"):
-        return _sentence_subject(doc, ctx.before[0], verb.start)
+    head = an.toks[cue.first - 1].lower if cue.first > 0 else ""
+    if participle and head in (",", "en"):
+        return _sentence_subject(doc, ctx.before[0], verb.start)  # ", adding", "en évoquant"
+    if participle and head in SUBORDINATORS:  # "X marched ... while chanting": the opening phrase
+        k = an.tok_at(ctx.before[0])
+        while k < cue.first and an.toks[k].pos in ("ADP", "SCONJ", "CCONJ", "ADV", "PUNCT"):
+            k += 1
+        return S.noun_phrase_at(an, doc.ents, k, cue.first) if k < cue.first else None
     if T.participle(verb) and cue.first == b_first and ctx.shared_with_previous:
         # « ... » évoquant des « ... »: the participle hangs on the sentence's subject
         k = bisect.bisect_right(doc.sent_starts, verb.start) - 1
