@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+# A terminal's Ctrl-C reaches the whole process group: the pool's own process stops the fork
+# server and the workers (`WorkerPool.abort`); they must not each print a KeyboardInterrupt.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 import spacy  # noqa: E402, F401  (the point of this module: imported once, shared by every worker)
 

@@ -144,8 +144,37 @@ class Stopped(KeyboardInterrupt):
     """SIGTERM, turned into the same clean stop as Ctrl-C."""
 
 
+_stop_signal: int | None = None  # the signal that asked this run to stop, once one has
+
+
 def _on_sigterm(signum: int, frame: object) -> None:
+    global _stop_signal
+    _stop_signal = signum
     raise Stopped()
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    global _stop_signal
+    _stop_signal = signum
+    raise KeyboardInterrupt()
+
+
+def _as_stop(exc: BaseException) -> BaseException:
+    """What a run stopped by a signal ends with: an error raised while the flow engine handled
+    the stop (reporting it to a server the signal also reached) is that stop. Prefect's engine
+    takes SIGTERM over during a flow (its TerminationSignal), so the chain is what tells."""
+    if isinstance(exc, KeyboardInterrupt):
+        return exc
+    if _stop_signal is not None:
+        return Stopped() if _stop_signal == signal.SIGTERM else KeyboardInterrupt()
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return KeyboardInterrupt()
+        if type(seen).__name__ == "TerminationSignal":
+            return Stopped()
+        seen = seen.__cause__ or seen.__context__
+    return exc
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -164,7 +193,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             return summarise(url_failures, Path(args.out), Console(stderr=True))
     if not _check_paths(args.paths):
         return 2
+    global _stop_signal
+    _stop_signal = None
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous_int = signal.signal(signal.SIGINT, _on_sigint)
     from flows import reaper
 
     reaper.start()  # after kill -9, Prefect's temporary server must not keep running
@@ -177,6 +209,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 128 + signum
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _cmd_run(args: argparse.Namespace, url_failures: list[ArticleResult]) -> int:
@@ -282,6 +315,9 @@ def _run_flow(
         return [ArticleResult.model_validate(r) for r in done["results"]]
 
     use_server(settings.server.host, settings.server.prefect_port)
+    from flows import tempserver
+
+    tempserver.detach()  # a Ctrl-C to the terminal's process group must not stop it first
     # The workers start on the articles now; the flow's tasks take each outcome when they run.
     n = min(workers, len(todo))
     pool = WorkerPool(n, settings, languages=batch_languages(len(todo), n))
@@ -294,9 +330,12 @@ def _run_flow(
             force=args.force, workers=workers, pdf_variant=args.pdf_variant,
             language=args.language,
         )  # fmt: skip
-    except BaseException:  # Ctrl-C, SIGTERM: stop every worker now, not after its article
+    except BaseException as exc:  # Ctrl-C, SIGTERM: stop every worker now, not after its article
         feeder.close()
         pool.abort()
+        stop = _as_stop(exc)
+        if stop is not exc:
+            raise stop from None
         raise
     feeder.close()
     pool.close()

@@ -99,6 +99,15 @@ def publish_articles_task(group: list[tuple[stages.Job, str]], out_dir: str) -> 
     return results
 
 
+def _is_stop(exc: BaseException) -> bool:
+    """Ctrl-C, SIGTERM (Prefect's engine turns it into its TerminationSignal while a flow runs)
+    or an exit: the run's end, never one article's failure. Waiting on a future is where the
+    main thread receives them."""
+    from prefect.exceptions import ExternalSignal
+
+    return isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit | ExternalSignal)
+
+
 def _result_of(job: stages.Job, future: Any, timeout: float | None = None) -> ArticleResult:
     """The task's ArticleResult; a failed task becomes a `failed` row for its article only."""
     try:
@@ -111,6 +120,8 @@ def _result_of(job: stages.Job, future: Any, timeout: float | None = None) -> Ar
     except TimeoutError as exc:
         return outcomes.failed(job, StageTimeout(f"not finished by a task worker in time ({exc})"))
     except BaseException as exc:  # noqa: BLE001 - any other failure is this article's only
+        if _is_stop(exc):
+            raise
         return outcomes.failed(job, exc)
 
 
@@ -207,6 +218,8 @@ def _group_results(group: list[tuple[int, stages.Job, str]], state: State) -> li
     try:
         data = state.result(raise_on_failure=False)
     except BaseException as exc:  # noqa: BLE001 - e.g. its result could not be read
+        if _is_stop(exc):
+            raise
         data = exc
     if isinstance(data, list) and len(data) == len(group):
         return [ArticleResult.model_validate(r) for r in data]
@@ -409,7 +422,9 @@ def _fan_out_dask(
             i, job, key = futures[fut]
             try:
                 results[i] = outcomes.finish(job, fut.result(), key, out)
-            except BaseException:  # noqa: BLE001 - this article only
+            except BaseException as exc:  # noqa: BLE001 - this article only
+                if _is_stop(exc):
+                    raise
                 results[i] = _result_of(job, fut)
                 store.write_state(out, results[i], key="")
             progress.advance(results[i])

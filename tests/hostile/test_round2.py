@@ -483,9 +483,12 @@ def test_c11_an_output_folder_that_cannot_be_written_is_a_clean_error(tmp_path: 
 # ---------------------------------------------------------------- 7: a clean stop
 
 
-def _start_run(tmp_path: Path, n: int = 4) -> tuple[subprocess.Popen[bytes], Path]:
+def _start_run(tmp_path: Path, n: int = 4, prefect: bool = False) -> tuple[subprocess.Popen[bytes], Path]:
     """A run with its own TMPDIR (`tmp_path/tmp`): another test's pool, starting meanwhile,
-    clears the claims of a killed run in the shared /tmp before this test could look."""
+    clears the claims of a killed run in the shared /tmp before this test could look. With
+    `prefect`, the default route: Prefect's temporary server in a Prefect home of its own."""
+    import socket
+
     from .conftest import GOOD_1
 
     src, out = tmp_path / "src", tmp_path / "out"
@@ -493,10 +496,17 @@ def _start_run(tmp_path: Path, n: int = 4) -> tuple[subprocess.Popen[bytes], Pat
     (tmp_path / "tmp").mkdir()
     for i in range(n):
         (src / f"a{i}.md").write_text(GOOD_1.replace("# ", f"# {i} ", 1), "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["TMPDIR"] = str(tmp_path / "tmp")
+    if prefect:
+        with socket.socket() as s:  # no `make serve` there: the run starts its own server
+            s.bind(("127.0.0.1", 0))
+            env.update(PREFECT_HOME=str(tmp_path / "prefect"), EDITORIAL_PUBLISHER="off",
+                       EDITORIAL_SERVER_PREFECT_PORT=str(s.getsockname()[1]))  # fmt: skip
+    route = [] if prefect else ["--no-prefect"]
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "run", str(src), "--out", str(out),
-                             "--no-prefect", "--workers", "1", "--quiet"], cwd=Path(__file__).parents[2],
-                            env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+                             *route, "--workers", "1", "--quiet"], cwd=Path(__file__).parents[2],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
     return proc, out
 
 
@@ -537,6 +547,29 @@ def test_c7_sigterm_and_sigint_stop_cleanly_within_10_s(tmp_path: Path, signum: 
     assert report["cancelled"] is True and len(report["articles"]) == 4
     assert not [p for p in out.rglob("*") if p.name.startswith((".tmp-", ".old-"))]
     assert not list((tmp_path / "tmp").glob(f"editorial-claims-{proc.pid}-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_c7_a_signal_to_the_whole_group_stops_a_prefect_run_cleanly(tmp_path: Path, signum: int) -> None:
+    """A terminal's Ctrl-C (or a service manager's SIGTERM) reaches every process of the group,
+    Prefect's temporary server included. Before: the CLI reported the stop to a closed server,
+    retried for over a minute and ended with a traceback (SIGTERM: one article failed with
+    TerminationSignal and the batch went on)."""
+    proc, out = _start_run(tmp_path, n=16, prefect=True)
+    deadline = time.monotonic() + 120  # the flow is running once it has published an article
+    while proc.poll() is None and not list(out.glob("*/report.pdf")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the run ended before the signal"
+    started = time.monotonic()
+    os.killpg(proc.pid, signum)
+    _, stderr = proc.communicate(timeout=120)
+    assert time.monotonic() - started < 10, "the stop took longer than 10 s"
+    assert proc.returncode == 128 + signum, stderr.decode()[-1500:]
+    assert b"Traceback" not in stderr, stderr.decode()[-1500:]
+    assert f"stopped by {signal.Signals(signum).name}".encode() in stderr
+    report = json.loads((out / store.RUN_REPORT).read_text("utf-8"))
+    assert report["cancelled"] is True and len(report["articles"]) == 16
 
 
 @pytest.mark.slow
