@@ -293,7 +293,8 @@ def compare_outputs(a: Path, b: Path) -> list[str]:
 
     def listing(root: Path) -> set[str]:
         return {p.relative_to(root).as_posix() for p in root.rglob("*")
-                if p.is_file() and ".state" not in p.parts and p.name != "run-report.json"}  # fmt: skip
+                if p.is_file() and ".state" not in p.parts
+                and p.name not in ("run-report.json", ".lock")}  # fmt: skip (.lock: the writer's pid)
 
     names_a, names_b = listing(a), listing(b)
     diffs = [f"only in {a.name}: {n}" for n in sorted(names_a - names_b)]
