@@ -12,7 +12,7 @@ from editorial.extract import tags as T
 from editorial.extract.analysis import Analysis
 from editorial.extract.coreference import resolve
 from editorial.extract.document import Attribution, Doc
-from editorial.extract.quotes import QuoteSpan
+from editorial.extract.quotes import QuoteSpan, whole_paragraph
 from editorial.model import LOW_CONFIDENCE, Quote, QuoteAttribution, QuoteKind
 
 SMALL_WORDS = frozenset(
@@ -207,7 +207,7 @@ def _is_quotation(
     before = text[ctx.before[0] : ctx.before[1]].rstrip(" \u00a0\u202f")
     if NAMING_WORK.search(before) or (title_case and len(words) <= 6 and TITLE_SLOT.search(before)):
         return False  # on Channel Nine's "Meet the Voters.", a song titled "..."
-    if title_case and len(words) <= 8 and _whole_paragraph(text, sp):
+    if title_case and len(words) <= 8 and whole_paragraph(text, sp):
         return False  # 'The Votes Are In.' alone on its line: a heading
     sentence = qtext[:1].isupper() and not unpunctuated
     if len(words) <= 3 and not (sentence and before.endswith(":")):  # message: "It is over."
@@ -230,13 +230,6 @@ def _is_quotation(
     ):
         return False  # a credit line: 'Anonymous blogger, "Anon declares war on ..."'
     return True
-
-
-def _whole_paragraph(text: str, sp: QuoteSpan) -> bool:
-    ps = text.rfind("\n", 0, sp.open_at) + 1
-    pe = text.find("\n", sp.outer_end)
-    pe = len(text) if pe < 0 else pe
-    return not text[ps : sp.open_at].strip() and not text[sp.outer_end : pe].strip(" .\u00a0")
 
 
 def _kind(text: str, sp: QuoteSpan, ctx: C.Context, qtext: str) -> QuoteKind:

@@ -286,5 +286,13 @@ def _split_dialogue(text: str, sp: QuoteSpan) -> list[QuoteSpan]:
     return pieces
 
 
+def whole_paragraph(text: str, sp: QuoteSpan) -> bool:
+    """The span is its paragraph's only text (a closing full stop aside)."""
+    ps = text.rfind("\n", 0, sp.open_at) + 1
+    pe = text.find("\n", sp.outer_end)
+    pe = len(text) if pe < 0 else pe
+    return not text[ps : sp.open_at].strip() and not text[sp.outer_end : pe].strip(" .\u00a0")
+
+
 def word_count(text: str) -> int:
     return len(re.findall(r"\w+(?:[-'’]\w+)*", text))
