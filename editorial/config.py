@@ -112,6 +112,8 @@ class Server(Section):
 
 class Review(Section):
     timeout_hours: float = 24.0  # a review not resumed in time fails its run, publishes nothing
+    # Runs paused for review at once without holding back other runs (each keeps its process).
+    max_waiting: int = 4
 
 
 class Settings(Section):

@@ -162,6 +162,15 @@ def fork_flow_runs() -> bool:
     return True
 
 
+def runner_limit(settings: Settings) -> int:
+    """How many flow-run processes the runner keeps at once: the manual runs that may work at
+    once (the deployment's limit), the scheduled batch, and the runs paused for review. A
+    paused run keeps its process, so the runner counts it, while Prefect gives its deployment
+    slot back: without room for them, a few reviews left waiting held every other run back,
+    the nightly batch included. The deployments' own limits still cap the runs that work."""
+    return max(1, settings.server.manual_concurrency) + 1 + max(0, settings.review.max_waiting)
+
+
 def serve_deployments(settings: Settings, *, out_dir: str) -> None:
     """Serve both deployments until interrupted; schedules stay active after a stop.
 
@@ -176,7 +185,7 @@ def serve_deployments(settings: Settings, *, out_dir: str) -> None:
     from flows.publish import publish_sources
 
     fork_flow_runs()
-    runner = Runner(pause_on_shutdown=False, limit=max(1, settings.server.manual_concurrency) + 1,
+    runner = Runner(pause_on_shutdown=False, limit=runner_limit(settings),
                     # A run created in the UI starts within a second (the default poll is 10 s).
                     query_seconds=RUNNER_POLL_SECONDS)  # fmt: skip
     runner.add_deployment(

@@ -21,6 +21,7 @@ from editorial import review, store
 from editorial.config import PROJECT_ROOT, Settings, load_settings
 from editorial.errors import EditorialError
 from editorial.model import Article, Extraction, Quote
+from flows import leases
 from flows.article import _article_lock, _article_run_name, publish_one
 from flows.params import ArticleRequest, output_dir
 
@@ -193,8 +194,11 @@ def review_pause(article: Article, extraction: Extraction, settings: Settings) -
     logger.info("%s: waiting for a review of %d quote(s) (up to %g h)", article.source_name,
                 len(order), hours)  # fmt: skip
     try:
-        answer = pause_flow_run(wait_for_input=form, timeout=max(1, round(hours * 3600)),
-                                poll_interval=1)  # fmt: skip
+        # Prefect gives the run's deployment slot back when it pauses: its lease renewal
+        # failing must not cancel the run (flows.leases).
+        with leases.pausing():
+            answer = pause_flow_run(wait_for_input=form, timeout=max(1, round(hours * 3600)),
+                                    poll_interval=1)  # fmt: skip
     except FlowPauseTimeout:
         raise ReviewTimedOut(f"review not done within {hours:g} h: nothing was published",
                              source=article.source) from None  # fmt: skip

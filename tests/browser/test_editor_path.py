@@ -134,11 +134,6 @@ def test_upload_review_correct_resume_download(
     dialog.get_by_role("button", name="Resume").click()
 
     run = _wait_state(served, run_id, {"COMPLETED", "FAILED", "CRASHED"})
-    if run.state.is_crashed() and "cancelled by the runtime environment" in (run.state.message or ""):
-        # Known and open (issue 15): about one resumed review run in five ends Crashed with an
-        # anyio cancellation inside Prefect's engine; cause not found yet. Every other outcome
-        # still fails this test.
-        pytest.xfail(f"resumed review run crashed: {run.state.message}")
     assert run.state.is_completed(), run.state.message
     review = ROOT / "sources" / f"{upload.name}.review.yaml"
     assert CORRECTED in review.read_text("utf-8")
