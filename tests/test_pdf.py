@@ -266,14 +266,14 @@ def test_sample_render_pdf_returns_pdf_and_png(sample: Rendered, tmp_path: Path)
     assert files[0].data.startswith(b"%PDF-1.7")
     assert files[0].data == sample.pdf  # reproducible: same article, same bytes
     image = Image.open(io.BytesIO(files[1].data))
-    assert image.format == "PNG" and image.width == 1000
-    assert 1400 <= image.height <= 1420  # A4 portrait
+    assert image.format == "PNG" and image.width == pdf.PREVIEW_WIDTH_PX == 600
+    assert 840 <= image.height <= 852  # A4 portrait
     # It is the cover: the accent rule near the top, dark title type, mostly white paper.
     rgb = image.convert("RGB")
-    column = [rgb.getpixel((500, y)) for y in range(80, 140)]
+    column = [rgb.getpixel((300, y)) for y in range(48, 84)]
     assert any(r > 140 and g < 80 and b < 80 for r, g, b in column)  # the accent rule
-    dark = sum(image.convert("L").crop((100, 250, 900, 450)).histogram()[:50])
-    assert dark > 5_000  # the title
+    dark = sum(image.convert("L").crop((60, 150, 540, 270)).histogram()[:50])
+    assert dark > 1_800  # the title
     assert not re.search(r"<h\d[^>]*>\s*</h\d>", sample.html)  # no empty heading
 
 
@@ -769,3 +769,36 @@ def test_the_drop_cap_only_on_a_lead_paragraph_that_reaches_its_third_line() -> 
         first = [i for i in items if i.kind == "paragraph"][0]
         assert first.lead is capped and ('class="initial' in str(first.html)) is capped
         assert (len(lead) >= LEAD_MIN_CHARS) is capped
+
+
+def test_preview_of_a_text_page_is_a_faithful_palette_image(sample: Rendered) -> None:
+    import pypdfium2
+    from PIL import ImageChops
+
+    preview = Image.open(io.BytesIO(sample.png))
+    assert preview.mode == "P"  # no photograph on the cover: 256 colours
+    document = pypdfium2.PdfDocument(sample.pdf)
+    page = document[0]
+    exact = page.render(scale=preview.width / page.get_width()).to_pil().convert("RGB")
+    page.close()
+    document.close()
+    diff = ImageChops.difference(exact, preview.convert("RGB")).convert("L")
+    assert diff.getextrema()[1] <= 16  # anti-aliased edges at most; flat areas exact
+    hist = diff.histogram()
+    assert sum(hist[4:]) < 0.05 * exact.width * exact.height, sum(hist[4:])
+    assert sum(hist[8:]) < 0.01 * exact.width * exact.height, sum(hist[8:])
+
+
+def test_preview_of_a_page_with_a_photograph_stays_rgb(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    photo = Image.radial_gradient("L").resize((400, 300)).convert("RGB")
+    photo = Image.merge("RGB", (photo.getchannel(0), Image.linear_gradient("L").resize((400, 300)),
+                                photo.getchannel(2).point(lambda v: 255 - v)))  # fmt: skip
+    photo.save(tmp_path / "photo.png")
+    data = HTML(string='<h1>Harbour</h1><img src="photo.png" style="width: 12cm">',
+                base_url=str(tmp_path) + "/").write_pdf()  # fmt: skip
+    preview = Image.open(io.BytesIO(pdf.preview_png(data)))
+    assert preview.mode == "RGB"  # a palette would band the photograph
+    colours = preview.getcolors(maxcolors=1_000_000)
+    assert colours is not None and len(colours) > 256

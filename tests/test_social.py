@@ -398,3 +398,34 @@ def test_a_tag_that_begins_another_is_not_found_inside_it() -> None:
         for name in PLATFORMS:
             check_rules(name, data[name], base)
             check_whole(data[name], article, ex)
+
+
+# Characters around every kind of post: typographic marks, accents, CJK (weight 2), the code
+# points emoji sequences are made of (ZWJ, variation selector, keycap, tags), control and
+# invalid characters, line endings; URLs with and without a scheme.
+X_CHARS = st.sampled_from(list("abc XYZ 019#*.,;:!?'\"-–—…’“”«»\u202f\u00a0éàçœ日本한\u0301\r\n\t")
+                          + ["\u200d", "\ufe0f", "\u20e3", "\U000e0067", "\ufffe", "\u2066",
+                             "©", "™", "↔", "😷", "👍🏽", "🇫🇷", "1️⃣", "#️⃣"])  # fmt: skip
+X_PIECE = st.one_of(st.lists(X_CHARS, max_size=40).map("".join), st.sampled_from(
+    ["https://example.com/a?b=c", "example.org", "www.example.net/path", "http://x.co"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(X_PIECE, max_size=12))
+def test_x_count_agrees_with_twitter_text(pieces: list[str]) -> None:
+    from twitter_text import parse_tweet
+
+    from editorial.render.platforms import x_count
+
+    text = " ".join(pieces)
+    parsed = parse_tweet(text)
+    assert x_count(text) == (bool(parsed.valid), int(parsed.weightedLength))
+
+
+def test_x_count_skips_the_emoji_search_only_without_emoji() -> None:
+    from editorial.render import platforms
+
+    plain = "« L’été », dit-elle — 日本 https://example.com/a\r\n"
+    assert not platforms._emoji_chars().search(platforms._tweet_text(plain))
+    for emoji in ("😷", "👍🏽", "🇫🇷", "1️⃣", "©", "\u200d"):
+        assert platforms._emoji_chars().search(platforms._tweet_text(plain + emoji)), emoji
