@@ -267,6 +267,7 @@ OVERHEAD_PARTS = (
     ("render newsletter", ""),
     ("render social", ""),
     ("social: quote cards", "render social"),
+    ("render web", ""),
     ("job key", ""),
     ("publish (store, fsync)", ""),
     ("gc.collect", ""),
@@ -368,7 +369,8 @@ def floor_report(rows: list[dict[str, float]]) -> dict[str, Any]:
     line("= floor", "floor")
     print("    overhead:")
     for k in ("ingest", "extract, rest", "render article", "render pdf, rest", "pdf preview PNG",
-              "render newsletter", "render social, rest", "social: quote cards", "job key",
+              "render newsletter", "render social, rest", "social: quote cards", "render web",
+              "job key",
               "publish (store, fsync)", "gc.collect"):  # fmt: skip
         line(k, k)
     line("= overhead (total - floor)", "overhead")
