@@ -106,7 +106,7 @@ def main() -> None:
            "submit_to_pdf_s": round(statistics.median(r[1] for r in rows), 2), "runs": len(rows)}  # fmt: skip
     print(json.dumps(med))
     if args.write:
-        from bench import sections
+        import sections  # bench/sections.py, beside this script
 
         sections.write("editor-path", "bench/editor_path.py --write",
                        section(rows, phases, os.getloadavg()[0], args.note))  # fmt: skip
