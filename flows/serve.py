@@ -3,8 +3,9 @@
 Three child processes, started in this order and stopped in the reverse one (the deployments
 before the server, or the runner hangs talking to a server that is gone):
 
-1. `prefect server start` (SQLite under .prefect/ unless server.database_url is set), ready
-   when `/api/health` answers;
+1. `prefect server start` (SQLite under .prefect/ unless server.database_url is set; through
+   `flows.prefectserver`, which begins its SQLite write transactions IMMEDIATE), ready when
+   `/api/health` answers;
 2. the download app (`python -m editorial.web`), ready when its `/health` answers;
 3. the deployments (`python -m flows.deployments serve`, `pause_on_shutdown=False` so the
    schedule survives a restart), ready when both deployments exist on the server;
@@ -248,12 +249,12 @@ def serve(
         stopping = True
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
-    bin_dir = Path(sys.executable).parent
     try:
         t0 = time.monotonic()
         server = services.start(
             "prefect-server",
-            [str(bin_dir / "prefect"), "server", "start", "--host", host, "--port", str(pport),
+            # `prefect server start`, its SQLite writes begun IMMEDIATE (flows.prefectserver).
+            [sys.executable, "-m", "flows.prefectserver", "--host", host, "--port", str(pport),
              "--analytics-off"],
             env,
         )  # fmt: skip
