@@ -18,7 +18,7 @@ import pytest
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect-harness"),
               pytest.mark.usefixtures("prefect_harness")]  # fmt: skip
 
-PAUSE_SECONDS = 12.0  # enough for a renewal (3 s) and its three failed attempts (about 3 s)
+RENEWAL_FAILS_WITHIN = 90.0  # a renewal every 3 s, then three attempts (about 3 s) on a quiet machine
 
 
 def _flow() -> Any:
@@ -70,7 +70,14 @@ def test_a_paused_run_of_a_limited_deployment_outlives_its_lease(monkeypatch: An
         while (state := client.read_flow_run(run.id).state) is None or not state.is_paused():
             assert thread.is_alive() and time.monotonic() < deadline, f"never paused: {state}"
             time.sleep(0.3)
-        time.sleep(PAUSE_SECONDS)  # the renewal of the revoked lease fails meanwhile
+        # Paused: the server revoked the lease; wait for the engine's renewal of it to fail
+        # (its three attempts), however slow the machine, or for the run to end.
+        lease = str(pending.state.state_details.deployment_concurrency_lease_id)
+        deadline = time.monotonic() + RENEWAL_FAILS_WITHIN
+        while lease not in leases.kept_leases() and thread.is_alive():
+            assert time.monotonic() < deadline, "the revoked lease's renewal never failed"
+            time.sleep(0.3)
+        time.sleep(1.0)  # before the patch, the run was cancelled right after that failure
         state = client.read_flow_run(run.id).state
         assert state is not None and state.is_paused(), f"the paused run ended: {state}"
         resume_flow_run(run.id, run_input={"speaker": "Jeanne Correcteur"})
@@ -79,7 +86,6 @@ def test_a_paused_run_of_a_limited_deployment_outlives_its_lease(monkeypatch: An
         final = outcome["state"]
         assert final.is_completed(), final.message
         assert final.result() == "Jeanne Correcteur"
-        # The patch did the work (if Prefect stops revoking a paused run's lease, this fails:
-        # then flows.leases is no longer needed).
-        lease = str(pending.state.state_details.deployment_concurrency_lease_id)
+        # The patch did the work (if Prefect stops revoking a paused run's lease, the wait above
+        # fails: then flows.leases is no longer needed).
         assert lease in leases.kept_leases()

@@ -12,21 +12,22 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 
-def _read_then_write(db: Path) -> None:
-    """A transaction as the resume endpoint makes one: read, (another connection commits a
-    write), then write. Raises what SQLite raised."""
+def _read_then_write(db: Path, wait: float) -> bool:
+    """A transaction as the resume endpoint makes one: read, another connection writes (given
+    up to `wait` s to commit), then write. Whether the other write committed before this
+    transaction's; raises what SQLite raised."""
     from prefect.server.database.configurations import AioSqliteConfiguration
     from sqlalchemy import text
 
     config = AioSqliteConfiguration(connection_url=f"sqlite+aiosqlite:///{db}", timeout=10)
     other_done = threading.Event()
+    committed_first: list[bool] = []
 
     def other_writer() -> None:
         with sqlite3.connect(db, timeout=10) as conn:  # waits for a lock, up to 10 s
@@ -46,7 +47,8 @@ def _read_then_write(db: Path) -> None:
                     await session.execute(text("SELECT state FROM runs"))  # the read
                     writer = threading.Thread(target=other_writer)
                     writer.start()
-                    other_done.wait(0.5)  # DEFERRED: it commits now; IMMEDIATE: it waits
+                    # DEFERRED: it commits at once; IMMEDIATE: it waits for this transaction.
+                    committed_first.append(other_done.wait(wait))
                     await session.execute(text("INSERT INTO runs (state) VALUES ('Running')"))
                 writer.join(10)
                 assert other_done.is_set()
@@ -54,6 +56,7 @@ def _read_then_write(db: Path) -> None:
             await engine.dispose()
 
     asyncio.run(scenario())
+    return committed_first[0]
 
 
 def test_a_read_then_write_transaction_waits_for_a_concurrent_writer(
@@ -66,16 +69,14 @@ def test_a_read_then_write_transaction_waits_for_a_concurrent_writer(
 
     # Prefect as it is: the transaction fails at once.
     with pytest.raises(OperationalError, match="database is locked"):
-        _read_then_write(tmp_path / "deferred.db")
+        _read_then_write(tmp_path / "deferred.db", wait=30)  # returns once the other committed
 
     # Patched (restored after the test): the other writer waits, both writes land.
     monkeypatch.setattr(AioSqliteConfiguration, "begin_transaction",
                         AioSqliteConfiguration.begin_transaction)  # fmt: skip
     assert immediate_writes()
     assert immediate_writes()  # once per process: a second call changes nothing
-    t0 = time.monotonic()
-    _read_then_write(tmp_path / "immediate.db")
-    assert time.monotonic() - t0 < 10
+    assert not _read_then_write(tmp_path / "immediate.db", wait=1.0)  # the other one waited
     with sqlite3.connect(tmp_path / "immediate.db") as conn:
         states = [s for (s,) in conn.execute("SELECT state FROM runs ORDER BY rowid")]
     assert states == ["Paused", "Running", "written by another connection"]
