@@ -370,8 +370,7 @@ def floor_report(rows: list[dict[str, float]]) -> dict[str, Any]:
     print("    overhead:")
     for k in ("ingest", "extract, rest", "render article", "render pdf, rest", "pdf preview PNG",
               "render newsletter", "render social, rest", "social: quote cards", "render web",
-              "job key",
-              "publish (store, fsync)", "gc.collect"):  # fmt: skip
+              "job key", "publish (store, fsync)", "gc.collect"):  # fmt: skip
         line(k, k)
     line("= overhead (total - floor)", "overhead")
     line("total (job key + produce + publish + gc)", "total")

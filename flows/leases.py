@@ -70,9 +70,9 @@ def install() -> bool:
         run_id = _current_run_id()
         with _lock:
             paused = run_id is not None and run_id in _paused
-        if paused:
-            with _lock:
+            if paused:
                 _kept.append(str(lease_id))
+        if paused:
             _run_logger().info(
                 "The concurrency lease %s ended while the run was paused for review (Prefect "
                 "releases a paused run's deployment slot); the run goes on.", lease_id)  # fmt: skip
@@ -106,11 +106,9 @@ def pausing() -> Iterator[bool]:
     may then crash after a long pause, as before)."""
     patched = install()
     run_id = _current_run_id()
-    if run_id is None:
-        yield patched
-        return
-    with _lock:
-        _paused.add(run_id)
+    if run_id is not None:
+        with _lock:
+            _paused.add(run_id)
     yield patched
     # Stays marked after the resume: the slot is not given back, and the renewal thread still
     # holds the revoked lease until the run ends.

@@ -7,6 +7,7 @@ graphemes, never more), Threads and LinkedIn count UTF-16 units (an emoji counts
 
 from __future__ import annotations
 
+import importlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -70,8 +71,10 @@ def x_count(text: str) -> tuple[bool, int]:
 
 
 def _tweet_text(text: str) -> str:
-    """The text as parse_tweet reads it: NFC, every line ending a newline."""
-    return re.sub(r"\r\n|\r|\n", "\n", unicodedata.normalize("NFC", text))
+    """The text as parse_tweet reads it: NFC, every line ending a newline (its own helper)."""
+    # The package exports the function parse_tweet under its module's name: import the module.
+    convert_line_ending = importlib.import_module("twitter_text.parse_tweet").convert_line_ending
+    return str(convert_line_ending(unicodedata.normalize("NFC", text)))
 
 
 @lru_cache(maxsize=1)
